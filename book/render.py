@@ -1,0 +1,232 @@
+"""HTML and Markdown for claims, example runs, the ledger and the errata."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from book.sources import PageClaim, TestRef
+from book.status import Status
+from book.svg import timeline_svg
+
+WORDS = {
+    "zh": {
+        "verified": "已验证",
+        "corrected": "已更正",
+        "skipped": "已跳过",
+        "failed": "未通过",
+        "unverified": "未验证",
+        "chapter": "原书",
+        "actual": "实际情况",
+        "evidence": "证据",
+        "test": "测试",
+        "param": "参数",
+        "outcome": "结果",
+        "note": "耗时 / 原因",
+        "env": "验证环境",
+        "rerun": "重新验证",
+        "missing": "尚无最新结果的测试",
+        "passed": "通过",
+        "output": "运行结果",
+        "run_note": "本站构建时在本机真实运行的输出",
+        "method": "启动方式",
+        "quick": "快速参数",
+        "figure": "时间线",
+        "gil_on": "有 GIL",
+        "gil_off": "无 GIL（自由线程）",
+        "claims": "条论断",
+        "tests": "测试",
+        "where": "位置",
+        "status": "状态",
+        "id": "编号",
+        "statement": "论断",
+    },
+    "en": {
+        "verified": "Verified",
+        "corrected": "Corrected",
+        "skipped": "Skipped",
+        "failed": "Failed",
+        "unverified": "Unverified",
+        "chapter": "The chapter",
+        "actual": "What really happens",
+        "evidence": "Evidence",
+        "test": "Test",
+        "param": "Parameter",
+        "outcome": "Outcome",
+        "note": "Time / reason",
+        "env": "Verified on",
+        "rerun": "Rerun",
+        "missing": "Tests without a fresh result",
+        "passed": "passed",
+        "output": "Output",
+        "run_note": "a real run on the machine that built this site",
+        "method": "start method",
+        "quick": "quick arguments",
+        "figure": "Timeline",
+        "gil_on": "GIL enabled",
+        "gil_off": "no GIL (free-threaded)",
+        "claims": "claims",
+        "tests": "Tests",
+        "where": "Where",
+        "status": "Status",
+        "id": "Id",
+        "statement": "Claim",
+    },
+}
+ICONS = {"verified": "✔", "corrected": "✎", "skipped": "⤼", "failed": "✘", "unverified": "?"}
+OUTCOMES_ZH = {"passed": "通过", "failed": "失败", "skipped": "跳过"}
+
+
+def test_url(repo_url: str, file: str, line: int) -> str:
+    return f"{repo_url.rstrip('/')}/blob/main/{file}#L{line}"
+
+
+def env_line(env: dict, lang: str) -> str:
+    w = WORDS[lang]
+    gil = w["gil_on"] if env.get("gil", True) else w["gil_off"]
+    return (
+        f"{env.get('implementation', '?')} {env.get('python', '?')} · {env.get('platform', '?')}"
+        f" · {env.get('usable_cpus', '?')}/{env.get('cpus', '?')} CPU · {gil} · "
+        f"{w['method']}: {', '.join(env.get('start_methods', []))} · {env.get('time', '?')}"
+    )
+
+
+def badge(status: str, lang: str) -> str:
+    return (
+        f'<span class="claim-badge claim-badge--{status}">{ICONS[status]} '
+        f"{WORDS[lang][status]}</span>"
+    )
+
+
+def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
+    """A claim as it stands on its page: badge, statement, and the evidence."""
+    w = WORDS[lang]
+    rows = []
+    for r in st.results:
+        outcome = OUTCOMES_ZH.get(r["outcome"], r["outcome"]) if lang == "zh" else r["outcome"]
+        note = escape(r["reason"]) if r["reason"] else f"{r['duration']:.2f} s"
+        rows.append(
+            f'<tr class="claim-result claim-result--{r["outcome"]}"><td><a href="'
+            f'{test_url(repo_url, r["file"], r["line"])}"><code>{escape(r["func"])}</code></a>'
+            f"</td><td>{escape(r['param']) or '—'}</td><td>{outcome}</td><td>{note}</td></tr>"
+        )
+    for t in st.missing:
+        rows.append(
+            f'<tr class="claim-result claim-result--missing"><td><a href="'
+            f'{test_url(repo_url, t.file, t.line)}"><code>{escape(t.func)}</code></a></td>'
+            f"<td>—</td><td>{w['unverified']}</td><td>{w['missing']}</td></tr>"
+        )
+    envs = list(dict.fromkeys(env_line(r["env"], lang) for r in st.results))
+    passed = sum(r["outcome"] == "passed" for r in st.results)
+    total = len(st.results) + len(st.missing)
+    chapter = ""
+    if claim.kind == "correction":
+        chapter = (
+            f'<div class="claim-chapter" markdown>\n\n**{w["chapter"]}:** '
+            f"{claim.chapter_says}\n\n</div>\n\n**{w['actual']}:** "
+        )
+    return (
+        f'<div class="claim claim--{st.status}" id="claim-{claim.id}" '
+        f'data-claim-id="{claim.id}" data-claim-status="{st.status}" markdown>\n'
+        f'<div class="claim-head"><a class="claim-anchor" href="#claim-{claim.id}">'
+        f"{badge(st.status, lang)}</a> <code>{claim.id}</code></div>\n\n"
+        f"{chapter}{claim.statement}\n\n"
+        f'<details class="claim-evidence"><summary>{w["evidence"]}: {passed}/{total} '
+        f"{w['passed']}</summary>\n"
+        f"<table><thead><tr><th>{w['test']}</th><th>{w['param']}</th><th>{w['outcome']}</th>"
+        f"<th>{w['note']}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>\n"
+        + "".join(f'<p class="claim-env">{w["env"]}: {escape(e)}</p>\n' for e in envs)
+        + f'<p class="claim-rerun">{w["rerun"]}: <code>uv run pytest chapter3 --claim '
+        f"{claim.id}</code></p>\n</details>\n</div>\n"
+    )
+
+
+def run_block(run: dict, lang: str, title: str) -> str:
+    """The output and the timeline figure of a real run of an example."""
+    w = WORDS[lang]
+    quick = ", ".join(f"{k}={v!r}" for k, v in run["quick"].items()) or "—"
+    lines = "\n".join(run["transcript"][lang]) or "(—)"
+    fence = "```"
+    return (
+        f'<div class="example-run" data-example="{run["key"]}" markdown>\n\n'
+        f'<p class="example-run-head"><strong>{run["label"] or run["key"]} · {w["output"]}'
+        f"</strong> · {w['run_note']} · {w['method']}: <code>{run['method']}</code> · "
+        f"{w['quick']}: <code>{escape(quick)}</code></p>\n\n"
+        f"{fence}text\n{lines}\n{fence}\n\n"
+        f'<figure class="timeline-figure">{timeline_svg(run["events"], lang, title)}'
+        f"<figcaption>{w['figure']}: {escape(title)}</figcaption></figure>\n\n</div>\n"
+    )
+
+
+def one_line(markdown: str, limit: int = 160) -> str:
+    text = re.sub(r"\s+", " ", markdown.split("\n\n")[0]).strip()
+    text = text.replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def ledger(
+    claims: list[PageClaim],
+    statuses: dict[str, Status],
+    titles: dict[str, str],
+    lang: str,
+    repo_url: str,
+) -> str:
+    """Every claim of the book: section, statement, status and tests."""
+    w = WORDS[lang]
+    mine = [c for c in claims if c.lang == lang]
+    counts = {}
+    for c in mine:
+        counts[statuses[c.id].status] = counts.get(statuses[c.id].status, 0) + 1
+    summary = " · ".join(f"{badge(s, lang)} {n}" for s, n in sorted(counts.items()))
+    out = [f'<p class="ledger-summary">{len(mine)} {w["claims"]}: {summary}</p>\n']
+    for section in dict.fromkeys(c.section for c in mine):
+        out.append(f"\n### {titles.get(section, section)}\n\n")
+        out.append(f"| {w['status']} | {w['id']} | {w['statement']} | {w['tests']} |\n")
+        out.append("|---|---|---|---|\n")
+        for c in (c for c in mine if c.section == section):
+            st = statuses[c.id]
+            tests = ", ".join(
+                f"[`{t.func}`]({test_url(repo_url, t.file, t.line)})" for t in _tests_of(st, c)
+            )
+            text = one_line(c.statement)
+            out.append(
+                f"| {badge(st.status, lang)} | [`{c.id}`]({c.page.removesuffix('.en.md')}.md"
+                f"#claim-{c.id}) | {text} | {tests} |\n"
+            )
+    return "".join(out)
+
+
+def _tests_of(st: Status, claim: PageClaim) -> list[TestRef]:
+    seen = {}
+    for r in st.results:
+        seen.setdefault((r["file"], r["func"]), TestRef(claim.id, r["file"], r["func"], r["line"]))
+    for t in st.missing:
+        seen.setdefault((t.file, t.func), t)
+    return list(seen.values())
+
+
+def errata(
+    claims: list[PageClaim],
+    statuses: dict[str, Status],
+    titles: dict[str, str],
+    lang: str,
+    repo_url: str,
+) -> str:
+    """Every correction of the chapter: where, what it says, what happens, the evidence."""
+    w = WORDS[lang]
+    out = []
+    for c in (c for c in claims if c.lang == lang and c.kind == "correction"):
+        st = statuses[c.id]
+        tests = ", ".join(
+            f"[`{t.func}`]({test_url(repo_url, t.file, t.line)})" for t in _tests_of(st, c)
+        )
+        page = f"{c.page.removesuffix('.en.md').removesuffix('.md')}.md"
+        out.append(
+            f"\n### {titles.get(c.section, c.section)} · {c.heading}\n\n"
+            f'<div class="erratum" data-claim-id="{c.id}" data-claim-status="{st.status}" '
+            f"markdown>\n\n**{w['where']}:** [{c.heading}]({page}#claim-{c.id}) · "
+            f"`{c.id}` · {badge(st.status, lang)}\n\n"
+            f"**{w['chapter']}:** {c.chapter_says}\n\n**{w['actual']}:** {c.statement}\n\n"
+            f"**{w['evidence']}:** {tests}\n\n</div>\n"
+        )
+    return "".join(out)

@@ -1,0 +1,103 @@
+"""The claims report: what the last runs of each claim test found, and where.
+
+pytest writes it (:mod:`book.pytest_plugin`), the site reads it (:mod:`book.hooks`).
+Each test result is stored with the *fingerprint* of the files it depends on, so
+a result whose test or code has changed since the run is known to be stale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import sys
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: concurrent pytest runs there may race on the report
+    fcntl = None
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / ".book" / "claims.json"
+SCHEMA = 1
+#: Files every claim test depends on, besides its own module and test module.
+SHARED = ("conftest.py", "timeline.py", "runner.py", "__init__.py")
+
+
+def covered_files(test_file: Path) -> list[Path]:
+    """The files whose content a result of ``test_file`` vouches for."""
+    package = test_file.parent
+    section = package / test_file.name.removeprefix("test_")
+    candidates = [test_file, section, *(package / name for name in SHARED)]
+    return [p for p in candidates if p.exists()]
+
+
+def fingerprint(test_file: Path) -> str:
+    """A hash of the test module, the module it tests and the shared code."""
+    h = hashlib.sha256()
+    for path in covered_files(test_file):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def gil_enabled() -> bool:
+    is_enabled = getattr(sys, "_is_gil_enabled", None)
+    return True if is_enabled is None else is_enabled()
+
+
+def environment() -> dict:
+    """Where a run happened: enough for a reader to judge if it applies to them."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": f"{platform.system()} {platform.release()} {platform.machine()}",
+        "cpus": os.cpu_count(),
+        "usable_cpus": usable,
+        "gil": gil_enabled(),
+        "start_methods": multiprocessing.get_all_start_methods(),
+        "default_start_method": multiprocessing.get_start_method(allow_none=True)
+        or multiprocessing.get_context().get_start_method(),
+        "time": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def load(path: Path = REPORT) -> dict:
+    """The report, or an empty one if there is none yet."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"schema": SCHEMA, "runs": {}, "tests": {}}
+    if data.get("schema") != SCHEMA:
+        return {"schema": SCHEMA, "runs": {}, "tests": {}}
+    return data
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def merge(run_id: str, env: dict, tests: dict, path: Path = REPORT) -> None:
+    """Add one run's results, replacing older results of the same tests."""
+    with _locked(path):
+        data = load(path)
+        data["runs"][run_id] = env
+        data["tests"].update(tests)
+        live = {t["run"] for t in data["tests"].values()}
+        data["runs"] = {k: v for k, v in data["runs"].items() if k in live}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)

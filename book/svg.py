@@ -1,0 +1,120 @@
+"""Timeline figures: one lane per process or thread, its spans and its events, as SVG.
+
+The SVG is inline and styled by classes from ``docs/assets/book.css``, so it
+follows the light and dark palettes and needs nothing from outside the site.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+WIDTH, LEFT, RIGHT, LANE, TOP = 760, 150, 20, 30, 14
+
+LEGEND = {
+    "zh": {
+        "running": "运行",
+        "waiting": "休眠（模拟工作）",
+        "blocked": "阻塞（等待他者）",
+        "say": "打印",
+        "mark": "事件",
+        "alive": "存活",
+    },
+    "en": {
+        "running": "running",
+        "waiting": "sleeping (simulated work)",
+        "blocked": "blocked (waiting on another)",
+        "say": "print",
+        "mark": "event",
+        "alive": "alive",
+    },
+}
+
+
+def _lane_label(lane: str, pids: dict[str, int]) -> str:
+    pid = pids.get(lane)
+    short = lane.removeprefix("MainProcess/") if lane != "MainProcess" else "main"
+    return f"{short} ({pid})" if pid and "/" not in lane else short
+
+
+def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
+    """An SVG figure of recorded events (dicts with lane, pid, kind, text, en, t, state)."""
+    if not events:
+        return ""
+    lanes = list(dict.fromkeys(e["lane"] for e in events))
+    pids = {e["lane"]: e["pid"] for e in events}
+    t0 = min(e["t"] for e in events)
+    t1 = max(e["t"] for e in events)
+    span = max(t1 - t0, 1e-6)
+    plot = WIDTH - LEFT - RIGHT
+    height = TOP + LANE * len(lanes) + 44
+
+    def x(t: float) -> float:
+        return LEFT + (t - t0) / span * plot
+
+    def text_of(e: dict) -> str:
+        return e["en"] if lang == "en" and e.get("en") else e["text"]
+
+    out = [
+        f'<svg class="timeline" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for i, lane in enumerate(lanes):
+        y = TOP + i * LANE
+        mine = [e for e in events if e["lane"] == lane]
+        first, last = min(e["t"] for e in mine), max(e["t"] for e in mine)
+        out.append(
+            f'<text class="tl-label" x="{LEFT - 8}" y="{y + 15}" text-anchor="end">'
+            f"{escape(_lane_label(lane, pids))}</text>"
+            f'<line class="tl-alive" x1="{x(first):.1f}" x2="{x(last):.1f}" '
+            f'y1="{y + 11}" y2="{y + 11}"/>'
+        )
+        opened: dict[tuple, list[float]] = {}
+        for e in mine:
+            key = (e["state"], e["text"])
+            if e["kind"] == "begin":
+                opened.setdefault(key, []).append(e["t"])
+            elif e["kind"] == "end" and opened.get(key):
+                start = opened[key].pop()
+                w = max(x(e["t"]) - x(start), 1.5)
+                out.append(
+                    f'<rect class="tl-{e["state"]}" x="{x(start):.1f}" y="{y + 4}" '
+                    f'width="{w:.1f}" height="14" rx="2"><title>{escape(text_of(e))} · '
+                    f"{LEGEND[lang][e['state']]} {e['t'] - start:.3f} s</title></rect>"
+                )
+        for e in mine:
+            if e["kind"] in ("say", "mark"):
+                cx = x(e["t"])
+                shape = (
+                    f'<circle class="tl-say" cx="{cx:.1f}" cy="{y + 11}" r="3.5">'
+                    if e["kind"] == "say"
+                    else f'<rect class="tl-mark" x="{cx - 3:.1f}" y="{y + 8}" width="6" '
+                    f'height="6" transform="rotate(45 {cx:.1f} {y + 11})">'
+                )
+                close = "</circle>" if e["kind"] == "say" else "</rect>"
+                out.append(
+                    f"{shape}<title>{escape(text_of(e))} · t = {e['t'] - t0:.3f} s</title>{close}"
+                )
+    axis_y = TOP + LANE * len(lanes) + 4
+    out.append(
+        f'<line class="tl-axis" x1="{LEFT}" x2="{LEFT + plot}" y1="{axis_y}" y2="{axis_y}"/>'
+    )
+    for k in range(6):
+        t = span * k / 5
+        out.append(
+            f'<text class="tl-tick" x="{LEFT + plot * k / 5:.1f}" y="{axis_y + 14}" '
+            f'text-anchor="middle">{t:.2f} s</text>'
+        )
+    lx = LEFT
+    for key in ("running", "waiting", "blocked"):
+        out.append(
+            f'<rect class="tl-{key}" x="{lx}" y="{axis_y + 24}" width="12" height="10"/>'
+            f'<text class="tl-tick" x="{lx + 16}" y="{axis_y + 33}">{LEGEND[lang][key]}</text>'
+        )
+        lx += 40 + 9 * len(LEGEND[lang][key]) if lang == "en" else 40 + 15 * len(LEGEND[lang][key])
+    out.append(
+        f'<circle class="tl-say" cx="{lx + 6}" cy="{axis_y + 29}" r="3.5"/>'
+        f'<text class="tl-tick" x="{lx + 14}" y="{axis_y + 33}">{LEGEND[lang]["say"]}'
+        "</text>"
+    )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,61 @@
+"""Fixtures shared by every claim test: start methods, and the no-leak guard."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+import psutil
+import pytest
+
+START_METHODS = multiprocessing.get_all_start_methods()
+GRACE = 10.0  # seconds a test's leftovers get to finish before they count as leaks
+
+
+@pytest.fixture(params=START_METHODS)
+def ctx(request):
+    """A multiprocessing context for each start method this platform offers."""
+    return multiprocessing.get_context(request.param)
+
+
+def _descendants() -> set[int]:
+    """PIDs of this process's descendants that are not multiprocessing's helpers."""
+    out = set()
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmdline = " ".join(child.cmdline())
+        except psutil.Error:
+            continue
+        if "forkserver" in cmdline or "resource_tracker" in cmdline:
+            continue  # shared helpers that live as long as the test process
+        out.add(child.pid)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def no_leaks():
+    """Fail a test that leaves a process or thread behind, and clean up after it."""
+    threads_before = set(threading.enumerate())
+    pids_before = _descendants()
+    yield
+    leaked = []
+    for proc in multiprocessing.active_children():
+        proc.join(GRACE)
+        if proc.is_alive():
+            leaked.append(f"process {proc.name} (pid {proc.pid})")
+            proc.kill()
+            proc.join(GRACE)
+    for pid in _descendants() - pids_before:
+        try:
+            p = psutil.Process(pid)
+            p.wait(GRACE)
+        except psutil.TimeoutExpired:
+            leaked.append(f"descendant pid {pid}")
+            p.kill()
+        except psutil.Error:
+            pass
+    for thread in set(threading.enumerate()) - threads_before:
+        thread.join(GRACE)
+        if thread.is_alive():
+            leaked.append(f"thread {thread.name}")
+    assert not leaked, f"the test left behind: {', '.join(leaked)}"
