@@ -23,7 +23,7 @@ except ImportError:  # Windows: concurrent pytest runs there may race on the rep
     fcntl = None
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / ".book" / "claims.json"
+REPORT = Path(os.environ.get("BOOK_REPORT") or ROOT / ".book" / "claims.json")
 SCHEMA = 1
 #: Files every claim test depends on, besides its own module and test module.
 SHARED = ("conftest.py", "timeline.py", "runner.py", "__init__.py")

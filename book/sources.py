@@ -87,7 +87,7 @@ def page_claims(docs: Path = DOCS) -> list[PageClaim]:
     for path in sorted(docs.rglob("*.md")):
         page = path.relative_to(docs).as_posix()
         for m, heading, body, line in blocks(path.read_text(encoding="utf-8")):
-            if m.group("kind") != "run":
+            if m.group("kind") in ("claim", "correction"):
                 out.append(
                     PageClaim(
                         m.group("arg"), m.group("kind"), page, page_lang(page), heading, body, line
@@ -120,7 +120,7 @@ def test_claims(tests: Path = TESTS) -> list[TestRef]:
                     and deco.args
                     and isinstance(deco.args[0], ast.Constant)
                 ):
-                    rel = path.relative_to(ROOT).as_posix()
+                    rel = path.relative_to(tests.parent).as_posix()
                     out.append(TestRef(deco.args[0].value, rel, node.name, node.lineno))
     return out
 

@@ -68,7 +68,9 @@ def same_program(ctx=None, n: int = 2) -> SameProgram:
         procs = [ctx.Process(target=_who_am_i, args=(rec,), name=f"child-{i}") for i in range(n)]
         for p in procs:
             p.start()
-        _join_all(procs)
+        rec.mark("子进程都已启动", en="children started")
+        with rec.span("blocked", "join"):
+            _join_all(procs)
         return SameProgram(os.getpid(), tuple(p.pid for p in procs), rec.events())
 
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
+from pathlib import Path
 
 import psutil
 import pytest
 
+try:
+    import fcntl
+except ImportError:  # Windows: no exclusive slot, timing tests share the CPU
+    fcntl = None
+
 START_METHODS = multiprocessing.get_all_start_methods()
+CPU_LOCK = Path(__file__).resolve().parent.parent / ".book" / "cpu.lock"
 GRACE = 10.0  # seconds a test's leftovers get to finish before they count as leaks
 
 
@@ -30,6 +38,31 @@ def _descendants() -> set[int]:
             continue  # shared helpers that live as long as the test process
         out.add(child.pid)
     return out
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "exclusive: a timing claim; no other test of this run uses the CPU while it runs",
+    )
+
+
+@pytest.fixture(autouse=True)
+def cpu_slot(request):
+    """A readers-writers lock across pytest-xdist workers: ordinary tests share the
+    machine, a test marked ``exclusive`` waits until it has it alone."""
+    if fcntl is None:
+        yield
+        return
+    CPU_LOCK.parent.mkdir(exist_ok=True)
+    exclusive = request.node.get_closest_marker("exclusive") is not None
+    with open(CPU_LOCK, "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(f, fcntl.LOCK_UN)
 
 
 @pytest.fixture(autouse=True)

@@ -104,9 +104,3 @@ def main(module: str, argv: list[str] | None = None) -> None:
             print(f"  · {name} = {value!r}")
         print()
 
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--capture":
-        json.dump(capture(sys.argv[2]), sys.stdout, ensure_ascii=False)
-    else:
-        sys.exit("usage: python -m chapter3.runner --capture module:function")

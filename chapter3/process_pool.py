@@ -1,0 +1,1 @@
+"""Placeholder: this section is being written."""

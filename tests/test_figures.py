@@ -1,0 +1,59 @@
+"""Timeline figures and the example runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from book.svg import timeline_svg
+from chapter3.timeline import recording
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_a_timeline_becomes_an_svg_with_one_lane_per_process_or_thread():
+    with recording() as rec:
+        rec.say("开始", en="start")
+        with rec.span("blocked", "join"):
+            rec.mark("等待中", en="waiting")
+        events = [e.__dict__ for e in rec.events()]
+    for lang in ("zh", "en"):
+        root = ET.fromstring(timeline_svg(events, lang, "title"))
+        labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tl-label"]
+        assert len(labels) == 1 and labels[0].startswith("main (")
+        assert any(r.get("class") == "tl-blocked" for r in root.iter(f"{SVG}rect"))
+        titles = "".join(t.text or "" for t in root.iter(f"{SVG}title"))
+        assert ("开始" if lang == "zh" else "start") in titles
+
+
+def test_a_recorder_refuses_an_unknown_state():
+    with recording() as rec:
+        try:
+            with rec.span("dancing", "x"):
+                pass
+        except ValueError as e:
+            assert "running" in str(e)
+        else:
+            raise AssertionError("an unknown state was accepted")
+
+
+def test_the_module_runner_prints_what_the_program_would_print():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chapter3.concepts",
+            "--quick",
+            "--only",
+            "same_program",
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.count("runs the same function") == 2
+    assert "concepts:same_program" in done.stdout

@@ -1,0 +1,114 @@
+"""The pytest plugin: the claim marker, --claim, and the report it writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SAMPLE = """
+import pytest
+
+@pytest.mark.claim("adds-up")
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_adds(method):
+    assert 1 + 1 == 2
+
+@pytest.mark.claim("only-on-mars")
+def test_mars():
+    pytest.skip("needs Mars")
+
+@pytest.mark.claim("is-wrong")
+def test_wrong():
+    assert 1 == 2
+
+def test_no_claim():
+    pass
+"""
+
+
+def run_pytest(tmp_path, *args):
+    (tmp_path / "chapter3").mkdir(exist_ok=True)
+    (tmp_path / "chapter3" / "test_sample.py").write_text(textwrap.dedent(SAMPLE))
+    report = tmp_path / "claims.json"
+    env = {**os.environ, "BOOK_REPORT": str(report)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "book.pytest_plugin",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            "-q",
+            "chapter3",
+            *args,
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done, json.loads(report.read_text()) if report.exists() else None
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_report_has_every_outcome_per_parameter_with_its_environment(tmp_path, workers):
+    done, data = run_pytest(tmp_path, *workers)
+    assert done.returncode == 1, done.stdout  # test_wrong fails
+    tests = data["tests"]
+    assert {t["param"] for t in tests.values() if t["claims"] == ["adds-up"]} == {"fork", "spawn"}
+    by_claim = {t["claims"][0]: t for t in tests.values()}
+    assert by_claim["adds-up"]["outcome"] == "passed"
+    assert by_claim["only-on-mars"]["outcome"] == "skipped"
+    assert by_claim["only-on-mars"]["reason"] == "needs Mars"
+    assert by_claim["is-wrong"]["outcome"] == "failed"
+    assert len(tests) == 4, "tests without a claim are not in the report"
+    env = data["runs"][by_claim["adds-up"]["run"]]
+    for key in ("python", "implementation", "platform", "cpus", "gil", "start_methods", "time"):
+        assert key in env
+    assert all(t["fingerprint"] for t in tests.values())
+
+
+def test_claim_option_runs_only_that_claim(tmp_path):
+    done, data = run_pytest(tmp_path, "--claim", "adds-up")
+    assert done.returncode == 0, done.stdout
+    assert "2 passed, 3 deselected" in done.stdout
+    assert {t["claims"][0] for t in data["tests"].values()} == {"adds-up"}
+
+
+def test_a_claim_marker_needs_one_kebab_case_id(tmp_path):
+    (tmp_path / "chapter3").mkdir()
+    bad = tmp_path / "chapter3" / "test_bad.py"
+    bad.write_text('import pytest\n@pytest.mark.claim("Bad Id")\ndef test_x():\n    pass\n')
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "book.pytest_plugin",
+            "-q",
+            "--rootdir",
+            str(tmp_path),
+            str(bad),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "BOOK_REPORT": str(tmp_path / "r.json")},
+        check=False,
+    )
+    assert done.returncode != 0 and "kebab-case" in done.stdout + done.stderr

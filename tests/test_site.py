@@ -1,0 +1,97 @@
+"""The built site: both languages, every claim rendered with a status, nothing external."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from book.sources import page_claims, page_stem
+
+STATUSES = {"verified", "corrected", "skipped", "failed", "unverified"}
+
+
+def html_of(site, page: str, lang: str) -> str:
+    stem = page_stem(page)
+    folder = site if lang == "zh" else site / "en"
+    path = folder / "index.html" if stem == "index" else folder / stem / "index.html"
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.timeout(900)
+def test_every_claim_is_rendered_with_a_status_in_both_languages(built_site):
+    claims = page_claims()
+    assert claims, "no claim on any page"
+    for claim in claims:
+        html = html_of(built_site, claim.page, claim.lang)
+        found = re.findall(
+            rf'data-claim-id="{re.escape(claim.id)}" data-claim-status="([a-z]+)"', html
+        )
+        assert len(found) == 1, f"{claim.page}: claim {claim.id} rendered {len(found)} times"
+        assert found[0] in STATUSES
+
+
+@pytest.mark.timeout(900)
+def test_ledger_and_errata_list_every_claim_and_correction(built_site):
+    claims = page_claims()
+    for lang in ("zh", "en"):
+        ledger = html_of(built_site, "ledger.md", lang)
+        errata = html_of(built_site, "errata.md", lang)
+        for c in (c for c in claims if c.lang == lang):
+            assert f"#claim-{c.id}" in ledger, f"ledger ({lang}) misses {c.id}"
+            if c.kind == "correction":
+                assert f'data-claim-id="{c.id}"' in errata, f"errata ({lang}) misses {c.id}"
+
+
+class _Loads(HTMLParser):
+    """Collects every URL the browser would fetch by itself (not links the reader clicks)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") not in ("canonical", "alternate"):
+            self.urls.append(a["href"])
+
+
+@pytest.mark.timeout(900)
+def test_the_site_loads_nothing_from_outside(built_site):
+    outside = []
+    for page in built_site.rglob("*.html"):
+        parser = _Loads()
+        parser.feed(page.read_text(encoding="utf-8"))
+        outside += [
+            f"{page.relative_to(built_site)}: {u}"
+            for u in parser.urls
+            if re.match(r"^(https?:)?//", u)
+        ]
+    for css in built_site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        outside += [
+            f"{css.name}: {u}" for u in re.findall(r"@import\s+url\((https?:[^)]+)\)", text)
+        ]
+    assert not outside, outside[:20]
+
+
+@pytest.mark.timeout(900)
+def test_each_page_switches_language_and_has_search(built_site):
+    zh = html_of(built_site, "concepts.md", "zh")
+    en = html_of(built_site, "concepts.md", "en")
+    assert 'lang="zh"' in zh and 'lang="en"' in en
+    assert 'hreflang="en"' in zh and 'hreflang="zh"' in en
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "\u200b" in index or "\\u200b" in index, "Chinese text was not segmented (jieba)"
+    assert (built_site / "en" / "search" / "search_index.json").exists()
+
+
+@pytest.mark.timeout(900)
+def test_every_example_run_shows_output_and_a_timeline(built_site):
+    for page in built_site.rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        for block in re.findall(r'<div class="example-run".*?</figure>', html, re.DOTALL):
+            assert "<svg" in block and "tl-label" in block, f"{page}: a run without a figure"
