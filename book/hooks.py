@@ -55,7 +55,7 @@ def verify(files: list[str]) -> None:
     done = subprocess.run(
         cmd,
         cwd=ROOT,
-        env={**os.environ, "BOOK_VERIFY": "0"},
+        env={**os.environ, "BOOK_VERIFY": "0", "PYTHONDONTWRITEBYTECODE": "1"},
         check=False,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -7,6 +7,7 @@ Every function here runs real processes or threads and returns what happened;
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import statistics
 import sys
@@ -135,16 +136,24 @@ def parallel_vs_pinned(ctx=None, work: int = 5_000_000, repeat: int = 1) -> Sche
 
 # --8<-- [start:blocked_vs_running]
 def _wait_for_item(rec: Recorder, q, ready) -> None:
-    ready.set()
     with rec.span("blocked", "queue.get"):
+        ready.set()
         q.get(timeout=TIMEOUT)
 
 
 def _keep_busy(rec: Recorder, stop, ready) -> None:
-    ready.set()
     with rec.span("running", "spin"):
+        ready.set()
         while not stop.is_set():
             spin(10_000)
+
+
+def _first_state(pid: int, wanted: str) -> str:
+    """Poll a process until the OS reports ``wanted`` (or give up after TIMEOUT)."""
+    deadline, state = time.monotonic() + TIMEOUT, ""
+    while state != wanted and time.monotonic() < deadline:
+        state = psutil.Process(pid).status()
+    return state
 
 
 @dataclass(frozen=True)
@@ -156,7 +165,12 @@ class States:
 
 @example(samples=20)
 def blocked_vs_running(ctx=None, samples: int = 50) -> States:
-    """Ask the OS, again and again, what state a waiting and a computing process are in."""
+    """Ask the OS, again and again, what state a waiting and a computing process are in.
+
+    Sampling starts once each process has reached its steady state: the waiter
+    inside ``queue.get`` (it may run for a moment between announcing itself and
+    blocking), the worker inside its loop.
+    """
     ctx = _context(ctx)
     with recording() as rec:
         q, stop = ctx.Queue(), ctx.Event()
@@ -168,12 +182,15 @@ def blocked_vs_running(ctx=None, samples: int = 50) -> States:
             worker.start()
             for r in ready:
                 r.wait(TIMEOUT)
+            _first_state(waiter.pid, psutil.STATUS_SLEEPING)
+            _first_state(worker.pid, psutil.STATUS_RUNNING)
+            rec.mark("开始采样", en="sampling starts")
             waiting, busy = [], []
             for _ in range(samples):
                 waiting.append(psutil.Process(waiter.pid).status())
                 busy.append(psutil.Process(worker.pid).status())
                 time.sleep(0.005)
-            rec.mark("主进程采样结束", en="main finished sampling")
+            rec.mark("采样结束", en="sampling ends")
         finally:
             q.put("item")
             stop.set()
@@ -214,6 +231,8 @@ def preempted_not_blocked(ctx=None, samples: int = 50) -> Preemption:
             p.start()
         for r in ready:
             r.wait(TIMEOUT)
+        for p in procs:
+            _first_state(p.pid, psutil.STATUS_RUNNING)  # past ready.set(), into the loop
         states = []
         for _ in range(samples):
             states += [psutil.Process(p.pid).status() for p in procs]

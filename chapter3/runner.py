@@ -103,4 +103,3 @@ def main(module: str, argv: list[str] | None = None) -> None:
         for name, value in fields_of(result).items():
             print(f"  · {name} = {value!r}")
         print()
-

@@ -135,6 +135,7 @@ def test_python_bytecode_runs_in_one_thread_at_a_time():
         assert hashing.ratio < 0.8 * python.ratio, (hashing, python)
 
 
+@pytest.mark.exclusive
 @pytest.mark.claim("thread-start-cheaper")
 def test_a_thread_starts_much_faster_than_a_process(ctx):
     cost = concepts.start_cost(ctx, n=10)
