@@ -1,10 +1,13 @@
-"""Fixtures shared by every claim test: start methods, and the no-leak guard."""
+"""Fixtures of every claim test: start methods, timing slots, and the no-leak guard."""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
+import tempfile
 import threading
+import time
 from pathlib import Path
 
 import psutil
@@ -16,8 +19,8 @@ except ImportError:  # Windows: no exclusive slot, timing tests share the CPU
     fcntl = None
 
 START_METHODS = multiprocessing.get_all_start_methods()
-CPU_LOCK = Path(__file__).resolve().parent.parent / ".book" / "cpu.lock"
-GRACE = 10.0  # seconds a test's leftovers get to finish before they count as leaks
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # shared by the workers of one run
+GRACE = 5.0  # seconds a test's leftovers get to finish before they count as leaks
 QUIET = 50.0  # % of one CPU that other programs may use while a timing claim measures
 
 
@@ -51,14 +54,15 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def cpu_slot(request):
-    """A readers-writers lock across pytest-xdist workers: ordinary tests share the
-    machine, a test marked ``exclusive`` waits until it has it alone."""
-    if fcntl is None:
+    """A readers-writers lock across the pytest-xdist workers of one run: ordinary tests
+    share the machine, a test marked ``exclusive`` waits until it has it alone."""
+    exclusive = request.node.get_closest_marker("exclusive") is not None
+    if fcntl is None or RUN_ID is None:  # no workers: nothing else of this run is running
+        if exclusive:
+            _skip_unless_quiet()
         yield
         return
-    CPU_LOCK.parent.mkdir(exist_ok=True)
-    exclusive = request.node.get_closest_marker("exclusive") is not None
-    with open(CPU_LOCK, "w") as f:
+    with open(Path(tempfile.gettempdir()) / f"chapter3-cpu-{RUN_ID}.lock", "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         try:
             if exclusive:
@@ -79,30 +83,43 @@ def _skip_unless_quiet() -> None:
         )
 
 
-@pytest.fixture(autouse=True)
-def no_leaks():
-    """Fail a test that leaves a process or thread behind, and clean up after it."""
-    threads_before = set(threading.enumerate())
-    pids_before = _descendants()
-    yield
+def _kill_leftovers(pids_before: set[int]) -> list[str]:
+    """Kill this test's processes that are still alive; say which they were."""
     leaked = []
     for proc in multiprocessing.active_children():
-        proc.join(GRACE)
         if proc.is_alive():
             leaked.append(f"process {proc.name} (pid {proc.pid})")
             proc.kill()
             proc.join(GRACE)
     for pid in _descendants() - pids_before:
-        try:
+        with contextlib.suppress(psutil.Error):
             p = psutil.Process(pid)
-            p.wait(GRACE)
-        except psutil.TimeoutExpired:
-            leaked.append(f"descendant pid {pid}")
-            p.kill()
-        except psutil.Error:
-            pass
-    for thread in set(threading.enumerate()) - threads_before:
-        thread.join(GRACE)
-        if thread.is_alive():
-            leaked.append(f"thread {thread.name}")
+            if p.status() != psutil.STATUS_ZOMBIE:
+                leaked.append(f"descendant pid {pid}")
+                p.kill()
+                p.wait(GRACE)
+    return leaked
+
+
+@pytest.fixture(autouse=True)
+def no_leaks():
+    """Fail a test that leaves a process or thread behind, and clean up after it.
+
+    Leftovers get a grace period to finish; whatever is still running after it,
+    or when the test's time runs out during it, is killed.
+    """
+    threads_before = set(threading.enumerate())
+    pids_before = _descendants()
+    yield
+    leaked = []
+    try:
+        deadline = time.monotonic() + GRACE
+        for proc in multiprocessing.active_children():
+            proc.join(max(0.0, deadline - time.monotonic()))
+        for thread in set(threading.enumerate()) - threads_before:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                leaked.append(f"thread {thread.name}")
+    finally:
+        leaked += _kill_leftovers(pids_before)
     assert not leaked, f"the test left behind: {', '.join(leaked)}"
