@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import re
 import uuid
+from multiprocessing import shared_memory, synchronize
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,30 @@ import pytest
 from book import report as claims_report
 
 SHM = Path("/dev/shm")
+
+
+class ShmWatch:
+    """Remembers the named semaphores and shared-memory blocks this process creates, so
+    that a run blames only its own leftovers (other runs may share /dev/shm)."""
+
+    def __init__(self):
+        self.names: list[str] = []
+        for owner, attr in ((synchronize.SemLock, "_make_name"), (shared_memory, "_make_filename")):
+            original = getattr(owner, attr)
+
+            def named(original=original) -> str:
+                name = original()
+                self.names.append(name)
+                return name
+
+            setattr(owner, attr, staticmethod(named) if owner is synchronize.SemLock else named)
+
+    def leaked(self) -> list[str]:
+        gc.collect()  # run the finalizers that unlink what dead objects held
+        if not SHM.is_dir():
+            return []
+        files = [("sem." if n.startswith("/mp") else "") + n.lstrip("/") for n in self.names]
+        return sorted(f for f in files if (SHM / f).exists())
 
 
 def pytest_addoption(parser):
@@ -35,7 +60,8 @@ def pytest_configure(config):
     )
     config._claims = ClaimRecorder()
     config.pluginmanager.register(config._claims, "claim-recorder")
-    config._shm_before = _shm_entries()
+    config._shm_watch = ShmWatch()
+    config._leaked_shm = []
 
 
 def claim_ids(item) -> list[str]:
@@ -94,10 +120,17 @@ class ClaimRecorder:
             entry["reason"] = _skip_reason(report)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker is done: collect what it leaked."""
+    node.config._leaked_shm += getattr(node, "workeroutput", {}).get("leaked_shm", [])
+
+
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
-    if hasattr(config, "workerinput"):
-        return  # an xdist worker: the controller writes the report
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller writes the report
+        config.workeroutput["leaked_shm"] = config._shm_watch.leaked()
+        return
     results = config._claims.results
     if results:
         root = Path(str(config.rootpath))
@@ -111,10 +144,8 @@ def pytest_sessionfinish(session, exitstatus):
         for entry in results.values():
             entry["run"] = run_id
         claims_report.merge(run_id, claims_report.environment(), results)
-    gc.collect()  # run the finalizers that unlink semaphores of dead objects
-    leaked = _shm_entries() - config._shm_before
-    if leaked:
-        config._leaked_shm = sorted(leaked)
+    config._leaked_shm += config._shm_watch.leaked()
+    if config._leaked_shm:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -123,13 +154,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if leaked:
         terminalreporter.section("leaked semaphores or shared memory", red=True)
         terminalreporter.line("\n".join(leaked))
-
-
-def _shm_entries() -> set[str]:
-    """Names multiprocessing gives its semaphores and shared memory in /dev/shm."""
-    if not SHM.is_dir():
-        return set()
-    return {p.name for p in SHM.iterdir() if p.name.startswith(("sem.mp-", "psm_", "wnsm_"))}
 
 
 def _last_line(text: str) -> str:

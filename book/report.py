@@ -7,6 +7,7 @@ a result whose test or code has changed since the run is known to be stale.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
 import hashlib
@@ -29,12 +30,34 @@ SCHEMA = 1
 SHARED = ("conftest.py", "timeline.py", "runner.py", "__init__.py")
 
 
+def _chapter_imports(path: Path) -> set[str]:
+    """Names of the chapter3 modules that ``path`` imports."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "chapter3":
+                names |= {a.name for a in node.names}
+            elif node.module.startswith("chapter3."):
+                names.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("chapter3.")}
+    return names
+
+
 def covered_files(test_file: Path) -> list[Path]:
-    """The files whose content a result of ``test_file`` vouches for."""
+    """The files whose content a result of ``test_file`` vouches for: the test module,
+    every chapter3 module it imports (and they import), and the shared code."""
     package = test_file.parent
-    section = package / test_file.name.removeprefix("test_")
-    candidates = [test_file, section, *(package / name for name in SHARED)]
-    return [p for p in candidates if p.exists()]
+    seen: dict[Path, None] = {}
+    todo = [test_file, package / test_file.name.removeprefix("test_")]
+    todo += [package / name for name in SHARED]
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.exists():
+            continue
+        seen[path] = None
+        todo += [package / f"{name}.py" for name in _chapter_imports(path)]
+    return sorted(seen, key=lambda p: p.name)
 
 
 def fingerprint(test_file: Path) -> str:

@@ -112,3 +112,32 @@ def test_a_claim_marker_needs_one_kebab_case_id(tmp_path):
         check=False,
     )
     assert done.returncode != 0 and "kebab-case" in done.stdout + done.stderr
+
+
+LEAKY = '''
+import multiprocessing
+
+KEPT = []
+
+
+def test_keeps_a_semaphore_alive():
+    KEPT.append(multiprocessing.get_context("spawn").Lock())  # named, and never released
+
+
+def test_drops_its_semaphore():
+    multiprocessing.get_context("spawn").Lock()
+'''
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_a_run_that_leaks_a_semaphore_fails_and_names_it(tmp_path, workers):
+    (tmp_path / "test_leaky.py").write_text(LEAKY)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "book.pytest_plugin", "-p", "no:randomly",
+         "-p", "no:cacheprovider", "--rootdir", str(tmp_path), "-q", *workers, "test_leaky.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "BOOK_REPORT": str(tmp_path / "r.json")})
+    assert "2 passed" in done.stdout
+    assert done.returncode == 1, done.stdout
+    assert "leaked semaphores or shared memory" in done.stdout
+    assert done.stdout.count("sem.mp-") == 1, done.stdout
