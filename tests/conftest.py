@@ -12,6 +12,33 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def inner_pytest(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run pytest on a throw-away project in ``folder``, with the book's plugin loaded."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "book.pytest_plugin",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(folder),
+            "-q",
+            *args,
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "BOOK_REPORT": str(folder / "claims.json"), **env},
+    )
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The site, built strictly in both languages, without rerunning the claim tests."""

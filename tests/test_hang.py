@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 
 import psutil
+from conftest import inner_pytest
 
 from book.sources import ROOT
 
-HANGING = '''
+HANGING = """
 import multiprocessing
 import os
 import time
@@ -32,7 +30,7 @@ def test_hangs_with_a_child():
 
 def test_leaves_a_child_behind():
     multiprocessing.get_context("fork").Process(target=_forever, daemon=True).start()
-'''
+"""
 
 
 def test_a_hung_test_times_out_and_its_child_is_killed(tmp_path):
@@ -42,12 +40,7 @@ def test_a_hung_test_times_out_and_its_child_is_killed(tmp_path):
     (pkg / "test_hanging.py").write_text(HANGING)
     pid_file = tmp_path / "child.pid"
     start = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:randomly", "-p", "no:cacheprovider",
-         "--timeout", "3", "--rootdir", str(tmp_path), "-q", str(pkg)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
-        env={**os.environ, "CHILD_PID_FILE": str(pid_file)},
-    )
+    done = inner_pytest(tmp_path, "--timeout", "3", str(pkg), CHILD_PID_FILE=str(pid_file))
     elapsed = time.monotonic() - start
     assert done.returncode == 1, done.stdout
     assert "Timeout" in done.stdout

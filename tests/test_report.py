@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from conftest import inner_pytest
 
 SAMPLE = """
 import pytest
@@ -34,32 +32,8 @@ def test_no_claim():
 def run_pytest(tmp_path, *args):
     (tmp_path / "chapter3").mkdir(exist_ok=True)
     (tmp_path / "chapter3" / "test_sample.py").write_text(textwrap.dedent(SAMPLE))
+    done = inner_pytest(tmp_path, "chapter3", *args)
     report = tmp_path / "claims.json"
-    env = {**os.environ, "BOOK_REPORT": str(report)}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "book.pytest_plugin",
-            "-p",
-            "no:randomly",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(tmp_path),
-            "-q",
-            "chapter3",
-            *args,
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
     return done, json.loads(report.read_text()) if report.exists() else None
 
 
@@ -92,29 +66,11 @@ def test_a_claim_marker_needs_one_kebab_case_id(tmp_path):
     (tmp_path / "chapter3").mkdir()
     bad = tmp_path / "chapter3" / "test_bad.py"
     bad.write_text('import pytest\n@pytest.mark.claim("Bad Id")\ndef test_x():\n    pass\n')
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "book.pytest_plugin",
-            "-q",
-            "--rootdir",
-            str(tmp_path),
-            str(bad),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "BOOK_REPORT": str(tmp_path / "r.json")},
-        check=False,
-    )
+    done = inner_pytest(tmp_path, str(bad))
     assert done.returncode != 0 and "kebab-case" in done.stdout + done.stderr
 
 
-LEAKY = '''
+LEAKY = """
 import multiprocessing
 
 KEPT = []
@@ -126,17 +82,13 @@ def test_keeps_a_semaphore_alive():
 
 def test_drops_its_semaphore():
     multiprocessing.get_context("spawn").Lock()
-'''
+"""
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
 def test_a_run_that_leaks_a_semaphore_fails_and_names_it(tmp_path, workers):
     (tmp_path / "test_leaky.py").write_text(LEAKY)
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "book.pytest_plugin", "-p", "no:randomly",
-         "-p", "no:cacheprovider", "--rootdir", str(tmp_path), "-q", *workers, "test_leaky.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
-        env={**os.environ, "BOOK_REPORT": str(tmp_path / "r.json")})
+    done = inner_pytest(tmp_path, *workers, "test_leaky.py")
     assert "2 passed" in done.stdout
     assert done.returncode == 1, done.stdout
     assert "leaked semaphores or shared memory" in done.stdout
