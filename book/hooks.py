@@ -28,7 +28,7 @@ from book.sources import (
     problems,
     test_claims,
 )
-from book.status import claim_status, stale_files
+from book.status import claim_status, fresh_tests, stale_files
 
 log = logging.getLogger("mkdocs.plugins.book")
 RUNS = ROOT / ".book" / "runs"
@@ -79,13 +79,15 @@ def on_config(config):
     for problem in problems(claims, tests):
         log.warning("book: %s", problem)
     data = report.load()
-    stale = stale_files(tests, data)
+    fresh = fresh_tests(data)
+    stale = stale_files(tests, fresh)
     if stale and os.environ.get("BOOK_VERIFY", "1") != "0":
         verify(stale)
         data = report.load()
+        fresh = fresh_tests(data)
     statuses = {}
     for c in claims:
-        statuses.setdefault(c.id, claim_status(c.id, c.kind, tests, data))
+        statuses.setdefault(c.id, claim_status(c.id, c.kind, tests, data, fresh))
     titles = {}
     for path in DOCS.rglob("*.md"):
         h1 = re.search(r"^# +(.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)

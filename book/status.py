@@ -21,13 +21,13 @@ class Status:
     missing: list[TestRef] = field(default_factory=list)  # tests without a fresh result
 
 
-def stale_files(tests: list[TestRef], data: dict, root: Path = ROOT) -> list[str]:
+def stale_files(tests: list[TestRef], fresh: set[tuple[str, str]]) -> list[str]:
     """Test modules with a claim test that has no fresh result."""
-    fresh = _fresh(data, root)
     return sorted({t.file for t in tests if (t.file, t.func) not in fresh})
 
 
-def _fresh(data: dict, root: Path) -> set[tuple[str, str]]:
+def fresh_tests(data: dict, root: Path = ROOT) -> set[tuple[str, str]]:
+    """(file, function) of every test whose result in the report is still valid."""
     prints: dict[str, str] = {}
     out = set()
     for entry in data["tests"].values():
@@ -41,10 +41,10 @@ def _fresh(data: dict, root: Path) -> set[tuple[str, str]]:
 
 
 def claim_status(
-    claim: str, kind: str, tests: list[TestRef], data: dict, root: Path = ROOT
+    claim: str, kind: str, tests: list[TestRef], data: dict, fresh: set[tuple[str, str]]
 ) -> Status:
+    """The status of one claim; ``fresh`` comes from :func:`fresh_tests`."""
     mine = [t for t in tests if t.claim == claim]
-    fresh = _fresh(data, root)
     results = [
         {**entry, "env": data["runs"].get(entry["run"], {})}
         for entry in data["tests"].values()

@@ -6,7 +6,7 @@ import textwrap
 
 from book import report
 from book.sources import TestRef, page_claims, problems, test_claims
-from book.status import claim_status
+from book.status import claim_status, fresh_tests
 
 
 def write(path, text):
@@ -91,7 +91,7 @@ def _status(tmp_path, outcomes, kind="claim", touch=False):
     }
     if touch:
         write(tests / "test_s.py", "def test_a(): assert True\n")
-    return claim_status("c-1", kind, refs, data, root=tmp_path).status
+    return claim_status("c-1", kind, refs, data, fresh_tests(data, root=tmp_path)).status
 
 
 def test_status_follows_the_outcomes(tmp_path):
