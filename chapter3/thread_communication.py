@@ -217,8 +217,10 @@ class Interleaving:
         return 2 - self.final
 
 
-def _deposit(rec: Recorder, account: Account, lock, both_read, pause: float, reads: dict) -> None:
+def _deposit(rec: Recorder, account: Account, lock, gates, pause: float, reads: dict) -> None:
     me = threading.current_thread().name
+    both_started, both_read = gates
+    both_started.wait(TIMEOUT)  # neither thread gets a head start
     if lock is not None:
         with rec.span("blocked", "lock.acquire"):
             if not lock.acquire(timeout=TIMEOUT):
@@ -252,12 +254,14 @@ def lost_update(locked: bool = False, pause: float = 5.0) -> Interleaving:
     """
     account = Account()
     lock = threading.Lock() if locked else None
-    both_read = threading.Barrier(2)
+    both_started, both_read = threading.Barrier(2), threading.Barrier(2)
     reads: dict[str, int] = {}
     with recording() as rec:
         threads = [
             threading.Thread(
-                target=_deposit, args=(rec, account, lock, both_read, pause, reads), name=name
+                target=_deposit,
+                args=(rec, account, lock, (both_started, both_read), pause, reads),
+                name=name,
             )
             for name in ("A", "B")
         ]
@@ -370,7 +374,7 @@ def switch_interval(seconds: float | None):
         sys.setswitchinterval(old)
 
 
-@example(runs=5, increments=20_000)
+@example(runs=10, increments=100_000)
 def race_survey(
     runs: int = 20,
     threads: int = 2,
@@ -1036,6 +1040,7 @@ def bad_input() -> BadInput:
         "Queue().get(timeout=-1)": _error_of(lambda: queue.Queue().get(timeout=-1)),
         "Queue(1).put(x, timeout=-1)": _error_of(lambda: queue.Queue(1).put(0, timeout=-1)),
         "Queue().put(x, timeout=-1)": _error_of(lambda: queue.Queue().put(0, timeout=-1)),
+        "Queue(0).full() after 3 puts": str(_filled(queue.Queue(0), 3).full()),
         "Queue(-1).full() after 3 puts": str(_filled(queue.Queue(-1), 3).full()),
         "Queue().task_done()": _error_of(queue.Queue().task_done),
         "Lock().acquire(timeout=-2)": _error_of(lambda: threading.Lock().acquire(timeout=-2)),

@@ -115,6 +115,8 @@ def _task_stat(tid: int) -> tuple[str, int, int]:
 
 @dataclass(frozen=True)
 class KernelView:
+    """What the kernel reports about the threads of :func:`kernel_threads`."""
+
     pid: int
     pthread: str  # the C library's thread implementation, e.g. "NPTL 2.36"
     tasks: list[int]  # /proc/<pid>/task while both threads were alive
@@ -213,6 +215,7 @@ class TwoWays:
     sequential_s: float
     threaded_s: float
     thread_cpu_s: float  # CPU time the two threads used together (time.thread_time)
+    sequential_cpu_s: float  # CPU time of the two runs in the main thread
 
     @property
     def ratio(self) -> float:
@@ -223,6 +226,11 @@ class TwoWays:
     def cores(self) -> float:
         """How many CPUs the threads kept busy on average."""
         return self.thread_cpu_s / self.threaded_s
+
+    @property
+    def sequential_cores(self) -> float:
+        """The share of a CPU the main thread got while running the task in turn."""
+        return self.sequential_cpu_s / self.sequential_s
 
 
 def _timed(rec: Recorder, kind: str, task, barrier, cpu: queue.SimpleQueue) -> None:
@@ -255,11 +263,15 @@ def two_ways(rec: Recorder, kind: str, task) -> TwoWays:
     main_lane = [s for s in spans if "/" not in s.lane]
     in_threads = [s for s in spans if "/" in s.lane]
     cpu_s = [cpu.get_nowait() for _ in range(4)]
-    return TwoWays(kind, _extent(main_lane), _extent(in_threads), cpu_s[2] + cpu_s[3])
+    return TwoWays(
+        kind, _extent(main_lane), _extent(in_threads), cpu_s[2] + cpu_s[3], cpu_s[0] + cpu_s[1]
+    )
 
 
 @dataclass(frozen=True)
 class GilAndC:
+    """Pure Python against zlib, each run in turn and in two threads."""
+
     python: TwoWays  # pure-Python bytecode: holds the GIL
     zlib: TwoWays  # zlib.compress of a large buffer: releases the GIL
     gil: bool
@@ -283,9 +295,15 @@ def gil_and_c_code(work: int = 3_000_000, megabytes: int = 8, repeat: int = 1) -
             for kind, task in (("python", python_task), ("zlib", zlib_task)):
                 run = two_ways(rec, kind, task)
                 if kind in best:  # keep the fastest of each way (and that run's CPU time)
-                    seq = min(run.sequential_s, best[kind].sequential_s)
+                    seq = min(run, best[kind], key=lambda r: r.sequential_s)
                     fast = min(run, best[kind], key=lambda r: r.threaded_s)
-                    run = TwoWays(kind, seq, fast.threaded_s, fast.thread_cpu_s)
+                    run = TwoWays(
+                        kind,
+                        seq.sequential_s,
+                        fast.threaded_s,
+                        fast.thread_cpu_s,
+                        seq.sequential_cpu_s,
+                    )
                 best[kind] = run
             for run in best.values():
                 rec.say(
@@ -312,6 +330,8 @@ def _spin_task(rec: Recorder, work: int, barrier, cpu) -> None:
 
 @dataclass(frozen=True)
 class CpuBound:
+    """Two CPU-bound tasks in turn, in two threads and in two processes: times and CPU."""
+
     method: str
     gil: bool
     sequential_s: float  # two tasks in turn in the main thread
@@ -319,6 +339,7 @@ class CpuBound:
     processes_s: float  # two tasks in two processes (start-up not counted)
     threads_cpu_s: float  # CPU time used by the two threads together
     processes_cpu_s: float  # CPU time used by the two processes together
+    sequential_cpu_s: float  # CPU time of the two tasks in the main thread
     timeline: Timeline
 
     @property
@@ -338,13 +359,20 @@ class CpuBound:
     def process_cores(self) -> float:
         return self.processes_cpu_s / self.processes_s
 
+    @property
+    def sequential_cores(self) -> float:
+        """The share of a CPU the main thread got (below 1 when others used the CPU)."""
+        return self.sequential_cpu_s / self.sequential_s
 
-def _cpu_bound_once(ctx, work: int) -> tuple[float, float, float, float, float, Timeline]:
+
+def _cpu_bound_once(ctx, work: int) -> tuple:
     with recording() as rec:
+        before = time.thread_time()
         with rec.span("running", "spin"):
             spin(work)
         with rec.span("running", "spin"):
             spin(work)
+        seq_cpu = time.thread_time() - before
         tcpu: queue.SimpleQueue = queue.SimpleQueue()
         tbarrier = threading.Barrier(2)
         threads = [
@@ -382,6 +410,7 @@ def _cpu_bound_once(ctx, work: int) -> tuple[float, float, float, float, float, 
         tcpu.get_nowait() + tcpu.get_nowait(),
         proc_cpu,
         timeline,
+        seq_cpu,
     )
 
 
@@ -397,20 +426,25 @@ def cpu_bound(ctx=None, work: int = 5_000_000, repeat: int = 1) -> CpuBound:
     _positive("work", work)
     _positive("repeat", repeat)
     runs = [_cpu_bound_once(ctx, work) for _ in range(repeat)]
+    seq = min(runs, key=lambda r: r[0])
     threads = min(runs, key=lambda r: r[1])
     procs = min(runs, key=lambda r: r[2])
     result = CpuBound(
         ctx.get_start_method(),
         gil_enabled(),
-        min(r[0] for r in runs),
+        seq[0],
         threads[1],
         procs[2],
         threads[3],
         procs[4],
+        seq[6],
         runs[-1][5],
     )
     with recording() as rec:
-        rec.say(f"依次: {result.sequential_s:.3f} 秒", en=f"in turn: {result.sequential_s:.3f} s")
+        rec.say(
+            f"依次: {result.sequential_s:.3f} 秒，平均占用 {result.sequential_cores:.2f} 个 CPU",
+            en=f"in turn: {result.sequential_s:.3f} s, {result.sequential_cores:.2f} CPUs busy",
+        )
         rec.say(
             f"两个线程: {result.threads_s:.3f} 秒，加速 {result.thread_speedup:.2f} 倍，"
             f"平均占用 {result.thread_cores:.2f} 个 CPU",
@@ -428,6 +462,129 @@ def cpu_bound(ctx=None, work: int = 5_000_000, repeat: int = 1) -> CpuBound:
 
 
 # --8<-- [end:cpu_bound]
+
+
+# --8<-- [start:ready_together]
+READY_KINDS = ("python threads", "zlib threads", "processes")
+LANE = {"python threads": "py-thread", "zlib threads": "zlib-thread", "processes": "process"}
+KIND_ZH = {
+    "python threads": "纯 Python 线程",
+    "zlib threads": " zlib 压缩线程",
+    "processes": "进程",
+}
+
+
+def _keep_spinning(rec: Recorder, kind: str, started, stop) -> None:
+    """Compute until ``stop``: Python bytecode, or zlib (GIL released) for ``zlib threads``."""
+    data = os.urandom(1 << 20) if kind == "zlib threads" else b""
+    started.set()
+    with rec.span("running", kind):
+        while not stop.is_set():
+            if data:
+                zlib.compress(data, 1)
+            else:
+                spin(10_000)
+
+
+def _sample_states(paths: list[str], samples: int, interval: float, out) -> None:
+    """In a process of its own: read the kernel's state letter of each task, ``samples`` times."""
+    seen = []
+    for _ in range(samples):
+        letters = []
+        for path in paths:
+            with open(path, encoding="ascii") as f:
+                letters.append(f.read().rsplit(")", 1)[1].split()[0])
+        seen.append("".join(letters))
+        time.sleep(interval)
+    out.put(seen)
+
+
+@dataclass(frozen=True)
+class ReadyTogether:
+    """The kernel states of two busy workers, sampled again and again, per kind of pair."""
+
+    method: str
+    patterns: dict[str, dict[str, int]]  # kind -> {"RS": 41, "SR": 39, "RR": 20, ...}
+    timeline: Timeline
+
+    def both_ready(self, kind: str) -> float:
+        """The share of samples in which both workers were running or runnable (``R``)."""
+        counts = self.patterns[kind]
+        return counts.get("RR", 0) / sum(counts.values())
+
+
+def _pair(ctx, rec: Recorder, kind: str, samples: int, interval: float) -> list[str]:
+    threaded = kind != "processes"
+    make = threading.Thread if threaded else ctx.Process
+    event = threading.Event if threaded else ctx.Event
+    started, stop = [event(), event()], event()
+    workers = [
+        make(target=_keep_spinning, args=(rec, kind, started[i], stop), name=f"{LANE[kind]}-{i}")
+        for i in range(2)
+    ]
+    out = ctx.Queue()
+    sampler = None
+    try:
+        for w in workers:
+            w.start()
+        if not all(e.wait(TIMEOUT) for e in started):
+            raise TimeoutError(f"the {kind} did not start")
+        if threaded:
+            paths = [f"/proc/{os.getpid()}/task/{w.native_id}/stat" for w in workers]
+        else:
+            paths = [f"/proc/{w.pid}/stat" for w in workers]
+        # Sampled from another process: a sampler thread in this one would need the GIL.
+        sampler = ctx.Process(
+            target=_sample_states, args=(paths, samples, interval, out), name="sampler"
+        )
+        sampler.start()
+        return out.get(timeout=TIMEOUT)
+    finally:
+        stop.set()
+        if threaded:
+            _join_threads(workers)
+        else:
+            _join_processes(workers)
+        if sampler is not None:
+            _join_processes([sampler])
+        out.close()
+        out.join_thread()
+
+
+@example(samples=60)
+def ready_together(
+    ctx=None, samples: int = 300, interval: float = 0.002, kinds: tuple = READY_KINDS
+) -> ReadyTogether:
+    """How often are two busy workers *both* ready to run? Ask the kernel, again and again.
+
+    For each kind of pair (two threads running bytecode, two threads compressing
+    with zlib, two processes running bytecode) a separate sampler process reads
+    the state letter of both workers from ``/proc`` ``samples`` times: ``R``
+    running or runnable, ``S`` asleep. A thread waiting for the GIL sleeps.
+    Readiness does not depend on how busy the machine is, unlike speed-ups.
+    """
+    if sys.platform != "linux":
+        raise OSError("ready_together reads /proc: it needs Linux")
+    ctx = _context(ctx)
+    _positive("samples", samples)
+    _positive("interval", interval, SECONDS)
+    unknown = set(kinds) - set(READY_KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds {sorted(unknown)}; choose from {READY_KINDS}")
+    patterns = {}
+    with recording() as rec:
+        for kind in kinds:
+            seen = _pair(ctx, rec, kind, samples, interval)
+            patterns[kind] = {p: seen.count(p) for p in sorted(set(seen))}
+            share = patterns[kind].get("RR", 0) / len(seen)
+            rec.say(
+                f"两个{KIND_ZH[kind]}：{share:.0%} 的采样中两者同时就绪（R） {patterns[kind]}",
+                en=f"two {kind}: both ready (R) in {share:.0%} of the samples {patterns[kind]}",
+            )
+        return ReadyTogether(ctx.get_start_method(), patterns, rec.events())
+
+
+# --8<-- [end:ready_together]
 
 
 # --8<-- [start:server]
@@ -456,8 +613,13 @@ class PageServer(ThreadingHTTPServer):
     """An HTTP server on 127.0.0.1 (a free port) that answers each request after ``latency``.
 
     It serves at most ``max_requests`` requests (then 503), so a runaway client
-    cannot hammer it; ``served`` counts what it answered.
+    cannot hammer it; ``served`` counts what it answered. Its listen backlog is
+    raised from socketserver's 5 to 64: with the default, a burst of more than 5
+    connections on a busy machine can overflow it, and the kernel then drops
+    the extra SYNs, which the clients resend only after a second.
     """
+
+    request_queue_size = 64
 
     def __init__(self, latency: float, max_requests: int):
         super().__init__(("127.0.0.1", 0), _SlowPage)
@@ -514,8 +676,10 @@ def fetch(url: str, rec: Recorder | None = None) -> str:
 
 @dataclass(frozen=True)
 class Fetched:
+    """Pages fetched one by one and in threads, and how long each way took."""
+
     pages: int
-    latency: float
+    latency: float | None  # the latency of the example's own server (None: base_url given)
     sequential_s: float
     threaded_s: float
     same_pages: bool  # both ways got the same bodies, in page order
@@ -560,7 +724,13 @@ def fetch_pages(pages: int = 8, latency: float = 0.2, base_url: str | None = Non
             timeline = rec.events()
         served = server.served if server is not None else None
     return Fetched(
-        pages, latency, sequential_s, threaded_s, one_by_one == at_once, served, timeline
+        pages,
+        latency if server is not None else None,
+        sequential_s,
+        threaded_s,
+        one_by_one == at_once,
+        served,
+        timeline,
     )
 
 
@@ -574,6 +744,8 @@ def _idle() -> None:
 
 @dataclass(frozen=True)
 class CreationCost:
+    """The time to start and join a batch of idle threads, and of idle processes."""
+
     method: str
     n: int
     threads_s: float  # start n do-nothing threads, then join them all (fastest run)
@@ -645,6 +817,8 @@ def add_up(n: int, rec: Recorder, results: list) -> int:
 
 @dataclass(frozen=True)
 class OneThread:
+    """What 例 3-11 observed: the sum, what ``join`` returned, and its timeline."""
+
     total: int  # what the thread left in the shared list
     join_returned: object  # what join() gave back
     thread_name: str
@@ -683,6 +857,8 @@ def _report_ids(rec: Recorder, barrier, ids: dict) -> None:
 
 @dataclass(frozen=True)
 class ThreadIds:
+    """The ``ident`` and ``native_id`` of some threads and of the main thread."""
+
     pid: int
     main: dict  # the main thread's ident and native_id
     before_start: tuple  # (ident, native_id) of a thread not started yet
@@ -754,6 +930,8 @@ MISUSE_ZH = {
 
 @dataclass(frozen=True)
 class Misuse:
+    """What each misuse raised, for a thread and for a process."""
+
     method: str
     thread: dict[str, str]  # misuse -> "ExceptionType: message"
     process: dict[str, str]
@@ -800,6 +978,8 @@ def _count_to(n: int) -> int:
 
 @dataclass(frozen=True)
 class MissingComma:
+    """Where the error of ``args=(100)`` surfaces, for a thread and for a process."""
+
     method: str
     start_raised: str  # what Thread(...).start() and join() raised in the caller
     reported: list[str]  # what threading.excepthook received, as "Type: message (thread)"
@@ -876,6 +1056,8 @@ def exit_demo_child(path: str, work: float) -> None:
 
 @dataclass(frozen=True)
 class AtExit:
+    """How the interpreter of :func:`daemon_at_exit` ended, and its threads' timeline."""
+
     returncode: int
     seconds: float  # how long the interpreter took from start to exit
     stderr: str

@@ -1,0 +1,234 @@
+"""Threads against processes, in figures: the numbers behind §3.4's claims.
+
+Run ``uv run python -m benchmarks.threads_vs_processes`` on a quiet machine. It
+prints a table and writes ``docs/benchmarks/threads-vs-processes.md``, which
+the pages of §3.4 include. The tests check the same behaviours with wide
+margins; only this benchmark reports exact figures, and only for the machine,
+the Python and the moment it names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from chapter3 import concepts
+from chapter3 import thread_creation as tc
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "benchmarks" / "threads-vs-processes.md"
+
+HEADER = ("情形 case", "方式 how", "时间 time", "加速比 speed-up", "占用 CPU CPUs busy")
+
+
+def machine() -> dict[str, str]:
+    """What the figures depend on: CPU, usable cores, Python, GIL, load, date."""
+    model = platform.processor() or "?"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            model = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    gil = "GIL" if tc.gil_enabled() else "free-threaded, no GIL"
+    return {
+        "machine": f"{model}, {usable}/{os.cpu_count()} CPUs usable, {platform.system()} "
+        f"{platform.release()}",
+        "python": f"{platform.python_implementation()} {platform.python_version()} ({gil})",
+        "load": f"{load:.2f}",
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.3f} s"
+
+
+def cpu_rows(work: int, repeat: int) -> list[tuple]:
+    runs = {
+        method: tc.cpu_bound(multiprocessing.get_context(method), work=work, repeat=repeat)
+        for method in multiprocessing.get_all_start_methods()
+    }
+    fastest = min(runs.values(), key=lambda r: r.sequential_s)  # the same work in every run
+    seq = fastest.sequential_s
+    threads = min(runs.values(), key=lambda r: r.threads_s)
+    case = f"CPU, pure Python, 2 × spin({work:,})"
+    rows = [
+        (case, "in turn, main thread", _ms(seq), "1.00", f"{fastest.sequential_cores:.2f}"),
+        (case, "2 threads", _ms(threads.threads_s), f"{seq / threads.threads_s:.2f}",
+         f"{threads.thread_cores:.2f}"),
+    ]  # fmt: skip
+    for method, run in runs.items():
+        rows.append(
+            (case, f"2 processes ({method})", _ms(run.processes_s),
+             f"{seq / run.processes_s:.2f}", f"{run.process_cores:.2f}")
+        )  # fmt: skip
+    return rows
+
+
+def gil_rows(work: int, megabytes: int, repeat: int) -> list[tuple]:
+    zl = tc.gil_and_c_code(work=work, megabytes=megabytes, repeat=repeat).zlib
+    case = f"zlib.compress, 2 × {megabytes} MB"
+    rows = [
+        (case, "in turn, main thread", _ms(zl.sequential_s), "1.00",
+         f"{zl.sequential_cores:.2f}"),
+        (case, "2 threads (GIL released)", _ms(zl.threaded_s), f"{1 / zl.ratio:.2f}",
+         f"{zl.cores:.2f}"),
+    ]  # fmt: skip
+    data = os.urandom(1 << 20) * 64
+    hashing = concepts.two_tasks_in_threads(
+        lambda: [hashlib.sha256(data).digest() for _ in range(8)], repeat=repeat
+    )
+    case = "hashlib.sha256, 2 × 8 × 64 MB"
+    rows.append((case, "in turn, main thread", _ms(hashing.sequential_s), "1.00", ""))
+    rows.append(
+        (case, "2 threads (GIL released)", _ms(hashing.threaded_s), f"{1 / hashing.ratio:.2f}", "")
+    )
+    return rows
+
+
+def _fetch_in_processes(ctx, urls: list[str]) -> float:
+    start = time.monotonic()
+    with ctx.Pool(len(urls)) as pool:
+        pool.map(tc.fetch, urls)
+    return time.monotonic() - start
+
+
+def io_rows(pages: int, latency: float, repeat: int) -> list[tuple]:
+    with tc.page_server(latency, max_requests=(2 + 3) * pages * repeat) as server:
+        runs = [tc.fetch_pages(pages, latency, base_url=server.url) for _ in range(repeat)]
+        seq = min(r.sequential_s for r in runs)
+        threaded = min(r.threaded_s for r in runs)
+        urls = [f"{server.url}/page/{i}" for i in range(pages)]
+        case = f"HTTP, {pages} pages × {latency * 1e3:.0f} ms latency"
+        rows = [
+            (case, "one by one", _ms(seq), "1.00", ""),
+            (case, f"{pages} threads", _ms(threaded), f"{seq / threaded:.2f}", ""),
+        ]
+        for method in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context(method)
+            took = min(_fetch_in_processes(ctx, urls) for _ in range(repeat))
+            rows.append(
+                (case, f"pool of {pages} processes ({method}), incl. start", _ms(took),
+                 f"{seq / took:.2f}", "")
+            )  # fmt: skip
+    return rows
+
+
+def cost_rows(n: int, repeat: int) -> list[tuple]:
+    rows = []
+    for method in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context(method)
+        batch = tc.creation_cost(ctx, n=n, repeat=repeat)
+        single = concepts.start_cost(ctx, n=25)
+        rows.append(
+            (
+                f"start + join, {method}",
+                "1 thread / 1 process (median of 25)",
+                f"{single.thread_s * 1e6:.0f} µs / {single.process_s * 1e3:.1f} ms",
+                f"×{single.ratio:.0f}",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"start + join, {method}",
+                f"{n} threads / {n} processes (best of {repeat})",
+                f"{batch.threads_s * 1e3:.2f} ms / {batch.processes_s * 1e3:.1f} ms",
+                f"×{batch.ratio:.0f}",
+                "",
+            )
+        )
+    return rows
+
+
+def ready_rows(samples: int) -> list[tuple]:
+    run = tc.ready_together(samples=samples)
+    return [
+        (
+            "kernel state of 2 busy workers",
+            f"2 {kind}",
+            f"both R in {run.both_ready(kind):.0%} of {samples} samples",
+            "",
+            "",
+        )
+        for kind in tc.READY_KINDS
+    ]
+
+
+def table(rows: list[tuple]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def busy_warning(info: dict[str, str]) -> str:
+    """A warning when the machine was busy: other programs then hold the speed-ups down."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = float(info["load"])
+    if not load > 0.5 * usable:
+        return ""
+    return (
+        f'!!! warning "测量时机器繁忙 · the machine was busy"\n'
+        f"    负载 {load:.1f}，可用 CPU {usable} 个：其他程序占用了 CPU，计算类的加速比被压低，"
+        "“占用 CPU”一栏显示了各方式实际得到的 CPU。内核状态的采样不受影响。\n\n"
+        f"    Load average {load:.1f} on {usable} usable CPUs: other programs used the CPUs and "
+        "held the computing speed-ups down; the CPUs-busy column shows what each way really "
+        "got. The kernel-state samples are not affected.\n\n"
+    )
+
+
+def markdown(info: dict[str, str], rows: list[tuple], notes: str) -> str:
+    return (
+        "<!-- written by `uv run python -m benchmarks.threads_vs_processes`: do not edit -->\n\n"
+        f"**机器 machine:** {info['machine']} · **Python:** {info['python']} · "
+        f"**日期 date:** {info['date']} · **负载 load average:** {info['load']}\n\n"
+        f"{busy_warning(info)}{table(rows)}\n\n{notes}\n"
+    )
+
+
+NOTES = (
+    "加速比 = 依次执行的时间 ÷ 该方式的时间；占用 CPU = 各工作者的 CPU 时间之和 ÷ 墙钟时间。"
+    "计算类各行只计计算本身（工作者就绪后才计时），不含启动进程的时间；HTTP 各行含启动时间。  \n"
+    "Speed-up = time in turn ÷ time this way; CPUs busy = the workers' CPU time ÷ wall time. "
+    "The computing rows time the computing only (workers start timing once ready), not the "
+    "start of processes; the HTTP rows include it."
+)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.threads_vs_processes")
+    parser.add_argument("--quick", action="store_true", help="small sizes: check it runs")
+    parser.add_argument("--out", type=Path, default=OUT, help="Markdown file to write")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    work, repeat = (300_000, 1) if quick else (5_000_000, 3)
+    info = machine()
+    rows = [
+        *cpu_rows(work, repeat),
+        *gil_rows(work, 1 if quick else 8, repeat),
+        *io_rows(8, 0.1, repeat),
+        *cost_rows(8, 2 if quick else 5),
+        *ready_rows(50 if quick else 500),
+    ]
+    print(f"{info['machine']}\n{info['python']} · {info['date']} · load {info['load']}\n")
+    width = [max(len(str(r[i])) for r in [HEADER, *rows]) for i in range(len(HEADER))]
+    for row in [HEADER, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(markdown(info, rows, NOTES), encoding="utf-8")
+    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    if sys.platform != "linux":
+        sys.exit("this benchmark reads /proc: run it on Linux")
+    main()
