@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import fcntl
 import multiprocessing
+import multiprocessing.util
 import os
 import queue
 import re
@@ -24,7 +25,7 @@ import termios
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psutil
@@ -36,7 +37,9 @@ from chapter3.timeline import Recorder, Timeline, recording
 
 def _numbers_said(timeline: Timeline, lane: str) -> list[int]:
     """The number at the end of each line a lane said (``share_num = 20`` -> 20)."""
-    ends = (re.search(r"(-?\d+)\s*$", e.text) for e in timeline if e.kind == "say" and e.lane == lane)
+    ends = (
+        re.search(r"(-?\d+)\s*$", e.text) for e in timeline if e.kind == "say" and e.lane == lane
+    )
     return [int(m.group(1)) for m in ends if m]
 
 
@@ -82,11 +85,13 @@ class Globals:
 
 
 @example("例 3-3")
-def globals_in_processes(ctx=None, start_value: int = 0, tag: str = "") -> Globals:
+def globals_in_processes(
+    ctx=None, start_value: int = 0, names: tuple[str, str] = ("worker_1", "worker_2")
+) -> Globals:
     """The chapter's two workers add 20 and 100 to a global; the parent looks after each.
 
     ``start_value`` is what the parent stores in the global *before* it starts the
-    children (the chapter: 0). ``tag`` prefixes the names of the processes.
+    children (the chapter: 0). ``names`` are the names of the two processes.
     """
     global share_num
     ctx = _context(ctx)
@@ -94,7 +99,7 @@ def globals_in_processes(ctx=None, start_value: int = 0, tag: str = "") -> Globa
     try:
         with recording() as rec:
             in_parent = []
-            for amount, name in ((20, f"{tag}worker_1"), (100, f"{tag}worker_2")):
+            for amount, name in zip((20, 100), names, strict=True):
                 child = ctx.Process(target=_add_to_global, args=(rec, amount), name=name)
                 child.start()
                 with rec.span("blocked", "join()"):
@@ -105,19 +110,21 @@ def globals_in_processes(ctx=None, start_value: int = 0, tag: str = "") -> Globa
                     en=f"after {name}, the parent's share_num = {share_num}",
                 )
             timeline = rec.events()
-            in_children = tuple(
-                n for lane in (f"{tag}worker_1", f"{tag}worker_2")
-                for n in _numbers_said(timeline, lane)
-            )
+            in_children = tuple(n for lane in names for n in _numbers_said(timeline, lane))
             method = ctx.get_start_method()
             return Globals(method, start_value, in_children, tuple(in_parent), timeline)
     finally:
         share_num = 0
 
 
+# --8<-- [end:globals]
+
+
+# --8<-- [start:globals_by_method]
 @dataclass(frozen=True)
 class ByMethod:
-    runs: dict[str, Globals]  # start method -> the run of 例 3-3 under it
+    in_children: dict[str, tuple[int, ...]]  # start method -> what the two children saw
+    in_parent: dict[str, tuple[int, ...]]  # start method -> what the parent saw
     timeline: Timeline
 
 
@@ -132,11 +139,15 @@ def globals_by_method(start_value: int = 7) -> ByMethod:
     runs = {}
     for method in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context(method)
-        runs[method] = globals_in_processes(ctx, start_value, tag=f"{method}:")
-    return ByMethod(runs, Timeline([e for r in runs.values() for e in r.timeline]))
+        runs[method] = globals_in_processes(ctx, start_value, (f"{method}-1", f"{method}-2"))
+    return ByMethod(
+        {m: r.in_children for m, r in runs.items()},
+        {m: r.in_parent for m, r in runs.items()},
+        Timeline([e for r in runs.values() for e in r.timeline]),
+    )
 
 
-# --8<-- [end:globals]
+# --8<-- [end:globals_by_method]
 
 
 # ----------------------------------------------------------------------------------------
@@ -197,6 +208,10 @@ def shared_value_and_array(ctx=None, size: int = 10) -> Shared:
         return Shared(seen, rec.events())
 
 
+# --8<-- [end:shared]
+
+
+# --8<-- [start:peek]
 MOMENTS = ("before", "midway", "after")  # when the parent looks
 
 
@@ -217,7 +232,7 @@ def peek(ctx=None, size: int = 10, moment: str = "before", rec: Recorder | None 
     child = ctx.Process(
         target=_write_shared,
         args=(rec, num, arr, pause_after, paused, go),
-        name=f"writer-{moment}",
+        name=moment,
     )
     child.start()
     try:
@@ -235,15 +250,15 @@ def peek(ctx=None, size: int = 10, moment: str = "before", rec: Recorder | None 
 
 
 @example(size=6)
-def read_without_join(ctx=None, size: int = 10) -> dict:
+def read_without_join(ctx=None, size: int = 10) -> Peeks:
     """The three things a parent that does not join can see, each forced on purpose."""
     with recording() as rec:
         seen = {m: peek(ctx, size, m, rec) for m in MOMENTS}
-        return _Peeks(seen, rec.events())
+        return Peeks(seen, rec.events())
 
 
 @dataclass(frozen=True)
-class _Peeks:
+class Peeks:
     seen: dict[str, Snapshot]
     timeline: Timeline
 
@@ -258,7 +273,7 @@ def classify(seen: Snapshot, size: int) -> str:
 
 
 @example(runs=20)
-def race_without_join(ctx=None, runs: int = 50, size: int = 10) -> dict:
+def race_without_join(ctx=None, runs: int = 50, size: int = 10) -> Race:
     """Left to chance: read right after ``start()``, ``runs`` times; count what was seen."""
     ctx = _context(ctx)
     counts: collections.Counter = collections.Counter()
@@ -269,23 +284,25 @@ def race_without_join(ctx=None, runs: int = 50, size: int = 10) -> dict:
                 target=_write_shared, args=(_NoRecorder(), num, arr, None, None, None)
             )
             child.start()
-            counts[classify(Snapshot(num.value, arr[:]), size)] += 1
-            _join_all([child])
+            seen = classify(Snapshot(num.value, arr[:]), size)  # no wait of any kind
+            counts[seen] += 1
+            rec.mark(seen)
+            with rec.span("blocked", "join()"):
+                _join_all([child])
         for kind in ("initial", "partial", "final"):
             rec.say(f"{kind}：{counts[kind]}/{runs}", en=f"{kind}: {counts[kind]}/{runs}")
-        return _Race(dict(counts), runs, ctx.get_start_method(), rec.events())
+        return Race(dict(counts), runs, ctx.get_start_method(), rec.events())
 
 
 @dataclass(frozen=True)
-class _Race:
+class Race:
     counts: dict[str, int]
     runs: int
     method: str
     timeline: Timeline
 
 
-
-# --8<-- [end:shared]
+# --8<-- [end:peek]
 
 
 # --8<-- [start:lost_update]
@@ -318,7 +335,6 @@ class Increments:
     final: int  # the counter after two increments
     reads: list[int]  # the value each process read before writing
     saw_other_read: list[bool]  # did the other read while this one held its value?
-    timeline: Timeline
 
 
 def two_increments(ctx=None, locked: bool = False, window: float = 1.0, rec=None) -> Increments:
@@ -341,27 +357,29 @@ def two_increments(ctx=None, locked: bool = False, window: float = 1.0, rec=None
         )
         for me in (0, 1)
     ]
+    rec.mark("start()")
     for p in procs:
         p.start()
-    _join_all(procs)
+    with rec.span("blocked", "join()"):
+        _join_all(procs)
     final = counter.value
     rec.say(
         f"{'加锁' if locked else '不加锁'}：两次 += 1 之后 counter = {final}",
         en=f"{tag}: after two += 1, counter = {final}",
     )
-    return Increments(locked, final, reads[:], [bool(s) for s in saw], Timeline())
+    return Increments(locked, final, reads[:], [bool(s) for s in saw])
 
 
 @example(window=0.3)
-def lost_update(ctx=None, window: float = 1.0) -> dict:
+def lost_update(ctx=None, window: float = 1.0) -> LostUpdate:
     """The same two increments, first without the Value's lock, then holding it."""
     with recording() as rec:
         runs = {flag: two_increments(ctx, flag, window, rec) for flag in (False, True)}
-        return _Lost(runs[False], runs[True], rec.events())
+        return LostUpdate(runs[False], runs[True], rec.events())
 
 
 @dataclass(frozen=True)
-class _Lost:
+class LostUpdate:
     unlocked: Increments
     locked: Increments
     timeline: Timeline
@@ -373,6 +391,7 @@ class _Lost:
 # ----------------------------------------------------------------------------------------
 # 例 3-5 — a pipe: one process sends ten numbers, the other takes five
 # ----------------------------------------------------------------------------------------
+
 
 # --8<-- [start:pipe]
 def _sender(rec: Recorder, conn, n: int, pause: float, all_sent) -> None:
@@ -422,6 +441,7 @@ def pipe_ten_five(
             name="proc2",
         )
         try:
+            rec.mark("start()")
             proc1.start()
             proc2.start()
             with rec.span("blocked", "join()"):
@@ -616,15 +636,24 @@ def send_until_read(
         child = ctx.Process(
             target=_send_big, args=(rec, writer, size, sending, sent), name="sender"
         )
+        rec.mark("start()")
         child.start()
         try:
             sending.wait(TIMEOUT)
             with rec.span("waiting", f"sent.wait({patience})"):
                 alone = sent.wait(patience)  # nobody reads during this time
-            rec.mark("开始接收", en="start receiving")
+            rec.say(
+                f"{patience} 秒内没人接收，send 返回了吗？{'是' if alone else '否'}",
+                en=f"no receiver for {patience} s: did send return? {'yes' if alone else 'no'}",
+            )
             with rec.span("blocked", "recv_bytes()"):
                 received = len(reader.recv_bytes())
-            sent.wait(TIMEOUT)
+            done = sent.wait(TIMEOUT)
+            rec.say(
+                f"主进程收到 {received} 字节，send 返回了吗？{'是' if done else '否'}",
+                en=f"the parent received {received} bytes; did send return? "
+                f"{'yes' if done else 'no'}",
+            )
             _join_all([child])
         finally:
             reader.close()
@@ -680,11 +709,11 @@ def two_writers_one_end(ctx=None, size: int = 1 << 20) -> TwoWriters:
         long_w.start()
         sending[0].wait(TIMEOUT)
         _until(lambda: _bytes_waiting(reader.fileno()) > 4, "the long message never began")
-        os.kill(long_w.pid, signal.SIGSTOP)  # paused mid-message: the pipe is full
+        os.kill(long_w.pid, signal.SIGSTOP)  # paused in the middle of its message
         _until(lambda: psutil.Process(long_w.pid).status() == psutil.STATUS_STOPPED, "SIGSTOP")
         short_w.start()
         sending[1].wait(TIMEOUT)
-        pump.start()  # reading makes room: the short writer gets in first
+        pump.start()  # reading makes room: the short message goes in before the rest
         _join_all([short_w])
         os.kill(long_w.pid, signal.SIGCONT)
         pump.join(TIMEOUT)
@@ -766,7 +795,9 @@ def queue_handoff(
         child.start()
         try:
             with _in_turn("parent", first, gates[0]):
-                rec.say("主进程：从队列取数据，没有就等", en="parent: getting from the queue, waiting")
+                rec.say(
+                    "主进程：从队列取数据，没有就等", en="parent: getting from the queue, waiting"
+                )
             with rec.span("blocked", "get()"):
                 got = q.get(timeout=TIMEOUT)
             with _in_turn("parent", first, gates[1]):
@@ -786,26 +817,27 @@ def queue_handoff(
 # --8<-- [start:queue_waits]
 @dataclass(frozen=True)
 class EmptyWait:
-    error: str  # the exception get(timeout) raised
+    error: type | None  # the exception get(timeout) raised
     waited: float  # seconds it blocked first
-    nowait_error: str  # the exception get_nowait() raised
+    nowait_error: type | None  # the exception get_nowait() raised
 
 
 def get_from_empty(ctx=None, timeout: float = 0.2) -> EmptyWait:
     """``get(timeout=...)`` on an empty queue: how long it waits, and what it raises."""
     ctx = _context(ctx)
     q = ctx.Queue()
+    error = nowait = None
     try:
         start = time.monotonic()
         try:
             q.get(timeout=timeout)
         except queue.Empty as exc:
-            error = type(exc).__module__ + "." + type(exc).__name__
+            error = type(exc)
         waited = time.monotonic() - start
         try:
             q.get_nowait()
         except queue.Empty as exc:
-            nowait = type(exc).__module__ + "." + type(exc).__name__
+            nowait = type(exc)
     finally:
         q.close()
         q.join_thread()
@@ -827,7 +859,7 @@ class Bounded:
     last_put_done_alone: bool  # did the extra put finish while nobody was getting?
     last_put_done_after_get: bool
     got: list[int]
-    full_error: str  # what put(timeout) / put_nowait raise on a full queue
+    full_error: type | None  # what put(timeout) raises on a full queue
     timeline: Timeline
 
 
@@ -841,23 +873,32 @@ def bounded_queue(ctx=None, maxsize: int = 2, patience: float = 0.5) -> Bounded:
         child = ctx.Process(
             target=_fill, args=(rec, q, maxsize + 1, before_last, done), name="producer"
         )
+        rec.mark("start()")
         child.start()
         try:
             before_last.wait(TIMEOUT)
             with rec.span("waiting", f"done.wait({patience})"):
                 alone = done.wait(patience)
+            rec.say(
+                f"队列已满，第 {maxsize + 1} 次 put 完成了吗？{'是' if alone else '否'}",
+                en=f"queue full: did put #{maxsize + 1} finish? {'yes' if alone else 'no'}",
+            )
             with rec.span("blocked", "get()"):
                 got = [q.get(timeout=TIMEOUT)]
             after = done.wait(TIMEOUT)
+            rec.say(
+                f"取走一项之后，第 {maxsize + 1} 次 put 完成了吗？{'是' if after else '否'}",
+                en=f"after one get: did put #{maxsize + 1} finish? {'yes' if after else 'no'}",
+            )
             got += [q.get(timeout=TIMEOUT) for _ in range(maxsize)]
             _join_all([child])
             for i in range(maxsize):  # now fill it from here
                 q.put(i)
             try:
                 q.put("one too many", timeout=patience)
-                full = "no error"
+                full = None
             except queue.Full as exc:
-                full = type(exc).__module__ + "." + type(exc).__name__
+                full = type(exc)
             for _ in range(maxsize):
                 q.get(timeout=TIMEOUT)
         finally:
@@ -966,7 +1007,19 @@ def _produce(rec: Recorder, q, items: int, cancel: bool, returned) -> None:
     if cancel:
         q.cancel_join_thread()  # exit without waiting for the feeder thread
     rec.mark("目标函数返回", en="target returned")
+    _record_until_exit(rec, "feeder.join()")
     returned.set()
+
+
+def _record_until_exit(rec: Recorder, text: str) -> None:
+    """Record a blocked span from now until this process runs its last exit handlers.
+
+    A Queue joins its feeder thread in an exit handler of priority -5; this one
+    (priority -10) runs after it, when nothing holds the process back any more.
+    """
+    span = rec.span("blocked", text)
+    span.__enter__()
+    multiprocessing.util.Finalize(None, span.__exit__, (None, None, None), exitpriority=-10)
 
 
 @dataclass(frozen=True)
@@ -977,10 +1030,11 @@ class Unconsumed:
     received: int  # items the parent got
     items: int  # items the child put
     exitcode: int | None
-    timeline: Timeline
 
 
-def producer_exit(ctx=None, items: int = 256, patience: float = 0.5, cancel=False, rec=None):
+def producer_exit(
+    ctx=None, items: int = 256, patience: float = 0.5, cancel: bool = False, rec=None
+) -> Unconsumed:
     """A child puts ``items`` into a queue and returns; the parent joins before getting.
 
     ``items`` x ``ITEM_BYTES`` is far more than an OS pipe holds (64 KiB on
@@ -991,6 +1045,7 @@ def producer_exit(ctx=None, items: int = 256, patience: float = 0.5, cancel=Fals
     q, returned = ctx.Queue(), ctx.Event()
     name = "cancelled" if cancel else "producer"
     child = ctx.Process(target=_produce, args=(rec, q, items, cancel, returned), name=name)
+    rec.mark("start()")
     child.start()
     got = 0
     try:
@@ -1029,19 +1084,19 @@ def producer_exit(ctx=None, items: int = 256, patience: float = 0.5, cancel=Fals
         _join_all([child])
         q.close()
         q.join_thread()
-    return Unconsumed(cancel, alive, code_then, got, items, child.exitcode, Timeline())
+    return Unconsumed(cancel, alive, code_then, got, items, child.exitcode)
 
 
 @example(items=256, patience=0.3)
-def join_before_draining(ctx=None, items: int = 256, patience: float = 0.5) -> dict:
+def join_before_draining(ctx=None, items: int = 256, patience: float = 0.5) -> Pitfall:
     """The pitfall (join a producer whose data nobody read), then ``cancel_join_thread``."""
     with recording() as rec:
         runs = [producer_exit(ctx, items, patience, cancel, rec) for cancel in (False, True)]
-        return _Pitfall(*runs, rec.events())
+        return Pitfall(*runs, rec.events())
 
 
 @dataclass(frozen=True)
-class _Pitfall:
+class Pitfall:
     waits: Unconsumed
     cancelled: Unconsumed
     timeline: Timeline
