@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-WIDTH, LEFT, RIGHT, LANE, TOP = 760, 150, 20, 30, 14
+WIDTH, RIGHT, LANE, TOP = 760, 20, 30, 14
 
 LEGEND = {
     "zh": {
@@ -36,6 +36,11 @@ def _lane_label(lane: str, pids: dict[str, int]) -> str:
     return f"{short} ({pid})" if pid and "/" not in lane else short
 
 
+def _text_width(text: str) -> float:
+    """Rough width in pixels of 11 px monospace text (CJK characters count double)."""
+    return sum(13.2 if ord(ch) > 0x2E80 else 6.7 for ch in text)
+
+
 def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
     """An SVG figure of recorded events (dicts with lane, pid, kind, text, en, t, state)."""
     if not events:
@@ -45,11 +50,13 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
     t0 = min(e["t"] for e in events)
     t1 = max(e["t"] for e in events)
     span = max(t1 - t0, 1e-6)
-    plot = WIDTH - LEFT - RIGHT
+    labels = {lane: _lane_label(lane, pids) for lane in lanes}
+    left = min(max(90, 16 + max(_text_width(t) for t in labels.values())), WIDTH // 2)
+    plot = WIDTH - left - RIGHT
     height = TOP + LANE * len(lanes) + 44
 
     def x(t: float) -> float:
-        return LEFT + (t - t0) / span * plot
+        return left + (t - t0) / span * plot
 
     def text_of(e: dict) -> str:
         return e["en"] if lang == "en" and e.get("en") else e["text"]
@@ -63,8 +70,8 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
         mine = [e for e in events if e["lane"] == lane]
         first, last = min(e["t"] for e in mine), max(e["t"] for e in mine)
         out.append(
-            f'<text class="tl-label" x="{LEFT - 8}" y="{y + 15}" text-anchor="end">'
-            f"{escape(_lane_label(lane, pids))}</text>"
+            f'<text class="tl-label" x="{left - 8}" y="{y + 15}" text-anchor="end">'
+            f"{escape(labels[lane])}</text>"
             f'<line class="tl-alive" x1="{x(first):.1f}" x2="{x(last):.1f}" '
             f'y1="{y + 11}" y2="{y + 11}"/>'
         )
@@ -96,15 +103,15 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
                 )
     axis_y = TOP + LANE * len(lanes) + 4
     out.append(
-        f'<line class="tl-axis" x1="{LEFT}" x2="{LEFT + plot}" y1="{axis_y}" y2="{axis_y}"/>'
+        f'<line class="tl-axis" x1="{left}" x2="{left + plot}" y1="{axis_y}" y2="{axis_y}"/>'
     )
     for k in range(6):
         t = span * k / 5
         out.append(
-            f'<text class="tl-tick" x="{LEFT + plot * k / 5:.1f}" y="{axis_y + 14}" '
+            f'<text class="tl-tick" x="{left + plot * k / 5:.1f}" y="{axis_y + 14}" '
             f'text-anchor="middle">{t:.2f} s</text>'
         )
-    lx = LEFT
+    lx = left
     for key in ("running", "waiting", "blocked"):
         out.append(
             f'<rect class="tl-{key}" x="{lx}" y="{axis_y + 24}" width="12" height="10"/>'
