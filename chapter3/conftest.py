@@ -1,27 +1,17 @@
-"""Fixtures of every claim test: start methods, timing slots, and the no-leak guard."""
+"""Fixtures of every claim test: the start methods, and the no-leak guard."""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import psutil
 import pytest
 
-try:
-    import fcntl
-except ImportError:  # Windows: no exclusive slot, timing tests share the CPU
-    fcntl = None
-
 START_METHODS = multiprocessing.get_all_start_methods()
-RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # shared by the workers of one run
 GRACE = 5.0  # seconds a test's leftovers get to finish before they count as leaks
-QUIET = 50.0  # % of one CPU that other programs may use while a timing claim measures
 
 
 @pytest.fixture(params=START_METHODS)
@@ -42,45 +32,6 @@ def _descendants() -> set[int]:
             continue  # shared helpers that live as long as the test process
         out.add(child.pid)
     return out
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers",
-        "exclusive: a timing claim; it runs alone, and only when other programs leave the "
-        "CPUs free (otherwise it is skipped, saying how busy they were)",
-    )
-
-
-@pytest.fixture(autouse=True)
-def cpu_slot(request):
-    """A readers-writers lock across the pytest-xdist workers of one run: ordinary tests
-    share the machine, a test marked ``exclusive`` waits until it has it alone."""
-    exclusive = request.node.get_closest_marker("exclusive") is not None
-    if fcntl is None or RUN_ID is None:  # no workers: nothing else of this run is running
-        if exclusive:
-            _skip_unless_quiet()
-        yield
-        return
-    with open(Path(tempfile.gettempdir()) / f"chapter3-cpu-{RUN_ID}.lock", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        try:
-            if exclusive:
-                _skip_unless_quiet()
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def _skip_unless_quiet() -> None:
-    """Timing claims are about free CPUs: measure how free they are first."""
-    busy = sum(psutil.cpu_percent(interval=0.5, percpu=True))
-    if busy > QUIET:
-        pytest.skip(
-            f"other programs kept the CPUs busy ({busy:.0f}% of one CPU, more than "
-            f"{QUIET:.0f}%): a timing claim about free CPUs cannot be measured now"
-        )
 
 
 def _kill_leftovers(pids_before: set[int]) -> list[str]:
