@@ -146,11 +146,12 @@ def run_block(run: dict, lang: str, title: str) -> str:
     w = WORDS[lang]
     quick = ", ".join(f"{k}={v!r}" for k, v in run["quick"].items()) or "—"
     lines = "\n".join(run["transcript"][lang]) or "(—)"
+    method = f" · {w['method']}: <code>{run['method']}</code>" if run["method"] else ""
     fence = "```"
     return (
         f'<div class="example-run" data-example="{run["key"]}" markdown>\n\n'
         f'<p class="example-run-head"><strong>{run["label"] or run["key"]} · {w["output"]}'
-        f"</strong> · {w['run_note']} · {w['method']}: <code>{run['method']}</code> · "
+        f"</strong> · {w['run_note']}{method} · "
         f"{w['quick']}: <code>{escape(quick)}</code></p>\n\n"
         f"{fence}text\n{lines}\n{fence}\n\n"
         f'<figure class="timeline-figure">{timeline_svg(run["events"], lang, title)}'

@@ -49,8 +49,9 @@ def covered_files(test_file: Path) -> list[Path]:
     every chapter3 module it imports (and they import), and the shared code."""
     package = test_file.parent
     seen: dict[Path, None] = {}
-    todo = [test_file, package / test_file.name.removeprefix("test_")]
-    todo += [package / name for name in SHARED]
+    section = test_file.name.removeprefix("test_")
+    todo = [test_file, package / section, *(package / name for name in SHARED)]
+    todo += sorted((package / f"_scripts_{section.removesuffix('.py')}").glob("*.py"))
     while todo:
         path = todo.pop()
         if path in seen or not path.exists():

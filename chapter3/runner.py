@@ -27,10 +27,15 @@ class Example:
     func: Callable[..., Any]
     quick: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def takes_ctx(self) -> bool:
+        """Whether the example starts processes with a context it is given."""
+        return "ctx" in inspect.signature(self.func).parameters
+
     def run(self, method: str | None = None, quick: bool = False) -> Any:
         """Call the example, with a context of ``method`` if it takes one."""
         kwargs = dict(self.quick) if quick else {}
-        if "ctx" in inspect.signature(self.func).parameters:
+        if self.takes_ctx:
             kwargs["ctx"] = multiprocessing.get_context(method)
         return self.func(**kwargs)
 
@@ -76,7 +81,7 @@ def capture(key: str, method: str | None = None) -> dict[str, Any]:
     return {
         "key": key,
         "label": ex.label,
-        "method": method or multiprocessing.get_start_method(),
+        "method": (method or multiprocessing.get_start_method()) if ex.takes_ctx else "",
         "quick": ex.quick,
         "transcript": {lang: timeline.transcript(lang) for lang in ("zh", "en")},
         "events": [dataclasses.asdict(e) for e in timeline],

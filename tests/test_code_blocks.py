@@ -37,13 +37,17 @@ def test_code_block_is_a_snippet_of_a_tested_module(page, body):
         m = SNIPPET.match(line)
         assert m, f"{page}: pasted code ({line!r}); include it with --8<-- from chapter3/"
         file = ROOT / m.group("file")
-        assert file.parent.name == "chapter3" and file.suffix == ".py", f"{page}: {line}"
-        tests = file.with_name(f"test_{file.name}")
-        assert tests.exists(), f"{page}: {file.name} has no test module"
-        assert re.search(rf"\b{file.stem}\b", tests.read_text(encoding="utf-8")), (
-            f"{tests.name} does not import {file.stem}"
-        )
+        assert file.suffix == ".py" and "chapter3" in file.parts, f"{page}: {line}"
         if m.group("section"):
             text = file.read_text(encoding="utf-8")
             assert f"[start:{m.group('section')}]" in text, f"{page}: no section {line}"
             assert f"[end:{m.group('section')}]" in text, f"{page}: unclosed section {line}"
+        module = file
+        if file.parent.name.startswith("_scripts_"):  # a script that a section's program runs
+            module = file.parent.parent / f"{file.parent.name.removeprefix('_scripts_')}.py"
+            assert file.name in module.read_text(encoding="utf-8"), f"{module} never runs {file}"
+        tests = module.with_name(f"test_{module.name}")
+        assert tests.exists(), f"{page}: {module.name} has no test module"
+        assert re.search(rf"\b{module.stem}\b", tests.read_text(encoding="utf-8")), (
+            f"{tests.name} does not import {module.stem}"
+        )
