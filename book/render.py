@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from book.sources import PageClaim, TestRef
+from book.sources import PageClaim, TestRef, page_stem
 from book.status import Status
 from book.svg import timeline_svg
 
@@ -191,7 +191,7 @@ def ledger(
             )
             text = one_line(c.statement)
             out.append(
-                f"| {badge(st.status, lang)} | [`{c.id}`]({c.page.removesuffix('.en.md')}.md"
+                f"| {badge(st.status, lang)} | [`{c.id}`]({page_stem(c.page)}.md"
                 f"#claim-{c.id}) | {text} | {tests} |\n"
             )
     return "".join(out)
@@ -221,7 +221,7 @@ def errata(
         tests = ", ".join(
             f"[`{t.func}`]({test_url(repo_url, t.file, t.line)})" for t in _tests_of(st, c)
         )
-        page = f"{c.page.removesuffix('.en.md').removesuffix('.md')}.md"
+        page = f"{page_stem(c.page)}.md"
         out.append(
             f"\n### {titles.get(c.section, c.section)} · {c.heading}\n\n"
             f'<div class="erratum" data-claim-id="{c.id}" data-claim-status="{st.status}" '

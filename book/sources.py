@@ -28,8 +28,8 @@ TESTS = ROOT / "chapter3"
 LANGS = ("zh", "en")
 
 BLOCK = re.compile(
-    r'^!!! (?P<kind>claim|correction|run|ledger|errata) "(?P<arg>[^"]+)"[ \t]*\n'
-    r"(?P<body>(?:(?:    |\t).*\n|[ \t]*\n)*)",
+    r'^!!! (?P<kind>claim|correction|run|ledger|errata) "(?P<arg>[^"]+)"[ \t]*(?:\n|\Z)'
+    r"(?P<body>(?:(?:    |\t).*(?:\n|\Z)|[ \t]*\n)*)",
     re.MULTILINE,
 )
 HEADING = re.compile(r"^(#{1,4}) +(.+?)\s*(?:\{[^}]*\})?\s*$", re.MULTILINE)

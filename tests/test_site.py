@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -84,9 +85,11 @@ def test_each_page_switches_language_and_has_search(built_site):
     en = html_of(built_site, "concepts.md", "en")
     assert 'lang="zh"' in zh and 'lang="en"' in en
     assert 'hreflang="en"' in zh and 'hreflang="zh"' in en
-    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "\u200b" in index or "\\u200b" in index, "Chinese text was not segmented (jieba)"
-    assert (built_site / "en" / "search" / "search_index.json").exists()
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    assert set(index["config"]["lang"]) >= {"zh", "en"}
+    docs = index["docs"]
+    assert any("\u200b" in d["text"] for d in docs), "Chinese text was not segmented (jieba)"
+    assert any(d["location"].startswith("en/") for d in docs), "English pages are not indexed"
 
 
 @pytest.mark.timeout(900)
