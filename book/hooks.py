@@ -85,6 +85,8 @@ def on_config(config):
         verify(stale)
         data = report.load()
         fresh = fresh_tests(data)
+    order = {page_stem(path): i for i, path in enumerate(_nav_files(config["nav"] or []))}
+    claims.sort(key=lambda c: (order.get(c.section, len(order)), c.section, c.lang, c.line))
     statuses = {}
     for c in claims:
         statuses.setdefault(c.id, claim_status(c.id, c.kind, tests, data, fresh))
@@ -97,6 +99,15 @@ def on_config(config):
         claims=claims, statuses=statuses, titles=titles, repo_url=config.get("repo_url") or ""
     )
     return config
+
+
+def _nav_files(nav) -> list[str]:
+    """The pages of the navigation, in order."""
+    out = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        out += _nav_files(value) if isinstance(value, list) else [value]
+    return out
 
 
 def captured_run(key: str) -> dict | None:

@@ -181,7 +181,7 @@ def ledger(
     summary = " · ".join(f"{badge(s, lang)} {n}" for s, n in sorted(counts.items()))
     out = [f'<p class="ledger-summary">{len(mine)} {w["claims"]}: {summary}</p>\n']
     for section in dict.fromkeys(c.section for c in mine):
-        out.append(f"\n### {titles.get(section, section)}\n\n")
+        out.append(f"\n## {titles.get(section, section)}\n\n")
         out.append(f"| {w['status']} | {w['id']} | {w['statement']} | {w['tests']} |\n")
         out.append("|---|---|---|---|\n")
         for c in (c for c in mine if c.section == section):
@@ -215,15 +215,18 @@ def errata(
 ) -> str:
     """Every correction of the chapter: where, what it says, what happens, the evidence."""
     w = WORDS[lang]
-    out = []
+    out, section = [], None
     for c in (c for c in claims if c.lang == lang and c.kind == "correction"):
+        if c.section != section:
+            section = c.section
+            out.append(f"\n## {titles.get(section, section)}\n")
         st = statuses[c.id]
         tests = ", ".join(
             f"[`{t.func}`]({test_url(repo_url, t.file, t.line)})" for t in _tests_of(st, c)
         )
         page = f"{page_stem(c.page)}.md"
         out.append(
-            f"\n### {titles.get(c.section, c.section)} · {c.heading}\n\n"
+            f"\n### {c.heading}\n\n"
             f'<div class="erratum" data-claim-id="{c.id}" data-claim-status="{st.status}" '
             f"markdown>\n\n**{w['where']}:** [{c.heading}]({page}#claim-{c.id}) · "
             f"`{c.id}` · {badge(st.status, lang)}\n\n"
