@@ -147,15 +147,15 @@ class Recorder:
         self._write("mark", text, en=en)
 
     @contextmanager
-    def span(self, state: str, text: str) -> Iterator[None]:
+    def span(self, state: str, text: str, en: str = "") -> Iterator[None]:
         """Record the time spent in ``state`` (running, waiting or blocked) doing ``text``."""
         if state not in STATES:
             raise ValueError(f"state must be one of {STATES}, not {state!r}")
-        self._write("begin", text, state)
+        self._write("begin", text, state, en)
         try:
             yield
         finally:
-            self._write("end", text, state)
+            self._write("end", text, state, en)
 
     def sleep(self, seconds: float, text: str = "sleep") -> None:
         """``time.sleep`` recorded as a waiting span: the chapter's stand-in for work."""
