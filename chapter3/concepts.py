@@ -19,24 +19,7 @@ import psutil
 
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
-
-TIMEOUT = 30.0  # seconds any blocking call may wait before the example gives up
-
-
-def _context(ctx):
-    return ctx or multiprocessing.get_context()
-
-
-def _join_all(procs, timeout: float = TIMEOUT) -> None:
-    """Join every process; one still running after ``timeout`` is killed and reported."""
-    for p in procs:
-        p.join(timeout)
-    hung = [p for p in procs if p.is_alive()]
-    for p in hung:
-        p.kill()
-        p.join(timeout)
-    if hung:
-        raise TimeoutError(f"{[p.name for p in hung]} still running after {timeout} s")
+from chapter3.waiting import TIMEOUT, context, join_all
 
 
 def spin(n: int) -> int:
@@ -64,14 +47,14 @@ class SameProgram:
 @example(n=2)
 def same_program(ctx=None, n: int = 2) -> SameProgram:
     """Start ``n`` processes on one function: one program, ``n`` processes."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         procs = [ctx.Process(target=_who_am_i, args=(rec,), name=f"child-{i}") for i in range(n)]
         for p in procs:
             p.start()
         rec.mark("子进程都已启动", en="children started")
         with rec.span("blocked", "join"):
-            _join_all(procs)
+            join_all(procs)
         return SameProgram(os.getpid(), tuple(p.pid for p in procs), rec.events())
 
 
@@ -112,7 +95,7 @@ def _timed_pair(ctx, work: int, cpu: int | None) -> tuple[float, Timeline]:
         ]
         for p in procs:
             p.start()
-        _join_all(procs)
+        join_all(procs)
         timeline = rec.events()
         spans = timeline.spans()
         return max(s.end for s in spans) - min(s.start for s in spans), timeline
@@ -125,7 +108,7 @@ def parallel_vs_pinned(ctx=None, work: int = 5_000_000, repeat: int = 1) -> Sche
     With ``repeat`` > 1 each case keeps its fastest run, which filters out
     moments when something else on the machine had the CPU.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     free = min((_timed_pair(ctx, work, None) for _ in range(repeat)), key=lambda r: r[0])
     pinned = min((_timed_pair(ctx, work, 0) for _ in range(repeat)), key=lambda r: r[0])
     return Schedule(free[0], pinned[0], Timeline([*free[1], *pinned[1]]))
@@ -171,7 +154,7 @@ def blocked_vs_running(ctx=None, samples: int = 50) -> States:
     inside ``queue.get`` (it may run for a moment between announcing itself and
     blocking), the worker inside its loop.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         q, stop = ctx.Queue(), ctx.Event()
         ready = [ctx.Event(), ctx.Event()]
@@ -194,7 +177,7 @@ def blocked_vs_running(ctx=None, samples: int = 50) -> States:
         finally:
             q.put("item")
             stop.set()
-            _join_all([waiter, worker])
+            join_all([waiter, worker])
             q.close()
             q.join_thread()
         return States(waiting, busy, rec.events())
@@ -219,7 +202,7 @@ class Preemption:
 
 def preempted_not_blocked(ctx=None, samples: int = 50) -> Preemption:
     """Two CPU-bound processes share one CPU: both get preempted, neither ever blocks."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     stop = ctx.Event()
     ready = [ctx.Event(), ctx.Event()]
     procs = [
@@ -240,7 +223,7 @@ def preempted_not_blocked(ctx=None, samples: int = 50) -> Preemption:
         switches = [psutil.Process(p.pid).num_ctx_switches().involuntary for p in procs]
     finally:
         stop.set()
-        _join_all(procs)
+        join_all(procs)
     return Preemption(states, switches)
 
 
@@ -260,7 +243,7 @@ class AfterExit:
 
 def zombie_until_joined(ctx=None) -> AfterExit:
     """A child that has exited stays in the process table until its parent joins it."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     child = ctx.Process(target=_exit_now, name="short-lived")
     child.start()
     multiprocessing.connection.wait([child.sentinel], TIMEOUT)  # it is exiting, not reaped
@@ -270,7 +253,7 @@ def zombie_until_joined(ctx=None) -> AfterExit:
             state = psutil.Process(child.pid).status()
         except psutil.NoSuchProcess:
             state = "gone"
-    _join_all([child])
+    join_all([child])
     return AfterExit(state, psutil.pid_exists(child.pid) and _is_ours(child.pid))
 
 
@@ -459,7 +442,7 @@ class StartCost:
 
 def start_cost(ctx=None, n: int = 20) -> StartCost:
     """Median time to start and join a do-nothing thread, and a do-nothing process."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
 
     def once(make) -> float:
         start = time.perf_counter()

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import psutil
 
-from chapter3.concepts import TIMEOUT, _context, _join_all
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
+from chapter3.waiting import TIMEOUT, context, join_all
 
 
 def _numbers_said(timeline: Timeline, lane: str) -> list[int]:
@@ -94,7 +94,7 @@ def globals_in_processes(
     children (the chapter: 0). ``names`` are the names of the two processes.
     """
     global share_num
-    ctx = _context(ctx)
+    ctx = context(ctx)
     share_num = start_value
     try:
         with recording() as rec:
@@ -103,7 +103,7 @@ def globals_in_processes(
                 child = ctx.Process(target=_add_to_global, args=(rec, amount), name=name)
                 child.start()
                 with rec.span("blocked", "join()"):
-                    _join_all([child])  # start, then join: one child after the other
+                    join_all([child])  # start, then join: one child after the other
                 in_parent.append(share_num)
                 rec.say(
                     f"{name} 结束后，主进程的 share_num = {share_num}",
@@ -192,7 +192,7 @@ class Shared:
 @example("例 3-4")
 def shared_value_and_array(ctx=None, size: int = 10) -> Shared:
     """The chapter's example: a child writes a shared double and negates a shared array."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         num = ctx.Value("d", 0.0)  # 'd': a C double, 0.0 to begin with
         arr = ctx.Array("i", range(size))  # 'i': C ints 0 … size-1
@@ -201,7 +201,7 @@ def shared_value_and_array(ctx=None, size: int = 10) -> Shared:
         )
         child.start()
         with rec.span("blocked", "join()"):
-            _join_all([child])  # the writes are finished when join returns
+            join_all([child])  # the writes are finished when join returns
         seen = Snapshot(num.value, arr[:])
         rec.say(f"共享变量的值 = {seen.value}", en=f"shared value = {seen.value}")
         rec.say(f"共享数组的值 = {seen.array}", en=f"shared array = {seen.array}")
@@ -224,7 +224,7 @@ def peek(ctx=None, size: int = 10, moment: str = "before", rec: Recorder | None 
     """
     if moment not in MOMENTS:
         raise ValueError(f"moment must be one of {sorted(MOMENTS)}, not {moment!r}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     rec = rec or _NoRecorder()
     pause_after = {"before": 0, "midway": 1 + size // 2, "after": 1 + size}[moment]
     num, arr = ctx.Value("d", 0.0), ctx.Array("i", range(size))
@@ -245,7 +245,7 @@ def peek(ctx=None, size: int = 10, moment: str = "before", rec: Recorder | None 
         )
     finally:
         go.set()
-        _join_all([child])
+        join_all([child])
     return seen
 
 
@@ -275,7 +275,7 @@ def classify(seen: Snapshot, size: int) -> str:
 @example(runs=20)
 def race_without_join(ctx=None, runs: int = 50, size: int = 10) -> Race:
     """Left to chance: read right after ``start()``, ``runs`` times; count what was seen."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     counts: collections.Counter = collections.Counter()
     with recording() as rec:
         for _ in range(runs):
@@ -288,7 +288,7 @@ def race_without_join(ctx=None, runs: int = 50, size: int = 10) -> Race:
             counts[seen] += 1
             rec.mark(seen)
             with rec.span("blocked", "join()"):
-                _join_all([child])
+                join_all([child])
         for kind in ("initial", "partial", "final"):
             rec.say(f"{kind}：{counts[kind]}/{runs}", en=f"{kind}: {counts[kind]}/{runs}")
         return Race(dict(counts), runs, ctx.get_start_method(), rec.events())
@@ -343,7 +343,7 @@ def two_increments(ctx=None, locked: bool = False, window: float = 1.0, rec=None
     Unlocked, each waits up to ``TIMEOUT`` for the other's read (it always comes:
     the update is lost every time); locked, it waits ``window`` (it never comes).
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     rec = rec or _NoRecorder()
     counter = ctx.Value("i", 0)
     reads, saw = ctx.Array("i", [-1, -1]), ctx.Array("b", [0, 0])
@@ -361,7 +361,7 @@ def two_increments(ctx=None, locked: bool = False, window: float = 1.0, rec=None
     for p in procs:
         p.start()
     with rec.span("blocked", "join()"):
-        _join_all(procs)
+        join_all(procs)
     final = counter.value
     rec.say(
         f"{'加锁' if locked else '不加锁'}：两次 += 1 之后 counter = {final}",
@@ -430,7 +430,7 @@ def pipe_ten_five(
     The parent keeps both ends, as in the chapter. With ``hold_receiver`` proc2
     starts receiving only after proc1 has sent everything.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         end_a, end_b = ctx.Pipe()  # duplex, the default
         all_sent = ctx.Event()
@@ -445,7 +445,7 @@ def pipe_ten_five(
             proc1.start()
             proc2.start()
             with rec.span("blocked", "join()"):
-                _join_all([proc1, proc2])
+                join_all([proc1, proc2])
             left = []
             while end_b.poll(0):  # both children are gone: what is left is in the pipe
                 left.append(end_b.recv())
@@ -484,7 +484,7 @@ class Conversation:
 @example()
 def pipe_both_ways(ctx=None, n: int = 3) -> Conversation:
     """A duplex pipe: the parent and a child each send *and* receive on their own end."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         mine, theirs = ctx.Pipe()
         child = ctx.Process(target=_echo_upper, args=(rec, theirs, n), name="echo")
@@ -498,7 +498,7 @@ def pipe_both_ways(ctx=None, n: int = 3) -> Conversation:
                         raise TimeoutError("no reply")
                     replies.append(mine.recv())
                 rec.say(f"主进程收到 {replies[-1]!r}", en=f"the parent got {replies[-1]!r}")
-            _join_all([child])
+            join_all([child])
         finally:
             mine.close()
             theirs.close()
@@ -507,7 +507,7 @@ def pipe_both_ways(ctx=None, n: int = 3) -> Conversation:
 
 def one_way_pipe(ctx=None) -> dict[str, str]:
     """``Pipe(duplex=False)``: which end does what, and what the wrong use raises."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     reader, writer = ctx.Pipe(duplex=False)  # (receive-only, send-only), in this order
     outcome = {}
     try:
@@ -542,7 +542,7 @@ def _send_all(conn, messages: list, raw: list[bytes]) -> None:
 
 def pipe_messages(ctx=None, messages=None, raw=(b"", b"ab", b"c" * 70_000)) -> tuple:
     """A child sends objects, then raw byte strings; the parent receives them one by one."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     messages = list(MESSAGES if messages is None else messages)
     mine, theirs = ctx.Pipe()
     child = ctx.Process(target=_send_all, args=(theirs, messages, list(raw)), name="sender")
@@ -554,7 +554,7 @@ def pipe_messages(ctx=None, messages=None, raw=(b"", b"ab", b"c" * 70_000)) -> t
                 raise TimeoutError("message missing")
             got.append(mine.recv())
         got_raw = [mine.recv_bytes() for _ in raw]
-        _join_all([child])
+        join_all([child])
     finally:
         mine.close()
         theirs.close()
@@ -580,7 +580,7 @@ class Drained:
 
 def recv_until_eof(ctx=None, items=(1, 2, 3), close_my_copy=True, patience=0.3) -> Drained:
     """Receive until the other side is gone; the parent closes its copy of the child's end."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     mine, theirs = ctx.Pipe()
     child = ctx.Process(target=_send_and_exit, args=(theirs, list(items)), name="sender")
     child.start()
@@ -588,7 +588,7 @@ def recv_until_eof(ctx=None, items=(1, 2, 3), close_my_copy=True, patience=0.3) 
         theirs.close()  # after start(): the child has its own copy
     got, eof, stuck = [], False, False
     try:
-        _join_all([child])  # the child has exited, its copy of the end is closed
+        join_all([child])  # the child has exited, its copy of the end is closed
         while True:
             if not mine.poll(patience):  # poll is also True at end-of-file
                 stuck = True
@@ -629,7 +629,7 @@ def send_until_read(
     ctx=None, size: int = 16 << 20, patience: float = 0.5, duplex: bool = True
 ) -> BigSend:
     """A child sends one message far larger than the OS buffer; nobody receives for a while."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         reader, writer = ctx.Pipe(duplex)
         sending, sent = ctx.Event(), ctx.Event()
@@ -654,7 +654,7 @@ def send_until_read(
                 en=f"the parent received {received} bytes; did send return? "
                 f"{'yes' if done else 'no'}",
             )
-            _join_all([child])
+            join_all([child])
         finally:
             reader.close()
             writer.close()
@@ -697,7 +697,7 @@ def two_writers_one_end(ctx=None, size: int = 1 << 20) -> TwoWriters:
     sends a short message. The reader then gets the long message with the
     short one's bytes spliced into it.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     reader, writer = ctx.Pipe(duplex=False)
     long_msg, short_msg = b"L" * size, b"short message"
     sending = [ctx.Event(), ctx.Event()]
@@ -714,14 +714,14 @@ def two_writers_one_end(ctx=None, size: int = 1 << 20) -> TwoWriters:
         short_w.start()
         sending[1].wait(TIMEOUT)
         pump.start()  # reading makes room: the short message goes in before the rest
-        _join_all([short_w])
+        join_all([short_w])
         os.kill(long_w.pid, signal.SIGCONT)
         pump.join(TIMEOUT)
-        _join_all([long_w])
+        join_all([long_w])
     finally:
         if long_w.is_alive():
             os.kill(long_w.pid, signal.SIGCONT)
-            _join_all([long_w])
+            join_all([long_w])
         reader.close()
         writer.close()
         if pump.is_alive():
@@ -783,7 +783,7 @@ def queue_handoff(
     """
     if first not in (None, "parent", "child"):
         raise ValueError(f"first must be None, 'parent' or 'child', not {first!r}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         q = ctx.Queue()
         gates = (ctx.Event(), ctx.Event())
@@ -803,7 +803,7 @@ def queue_handoff(
             with _in_turn("parent", first, gates[1]):
                 rec.say(f"主进程：拿到 {got}", en=f"parent: got {got}")
             with rec.span("blocked", "join()"):
-                _join_all([child])
+                join_all([child])
             rec.say("OVER!", en="OVER!")
         finally:
             q.close()
@@ -824,7 +824,7 @@ class EmptyWait:
 
 def get_from_empty(ctx=None, timeout: float = 0.2) -> EmptyWait:
     """``get(timeout=...)`` on an empty queue: how long it waits, and what it raises."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     q = ctx.Queue()
     error = nowait = None
     try:
@@ -866,7 +866,7 @@ class Bounded:
 @example(patience=0.3)
 def bounded_queue(ctx=None, maxsize: int = 2, patience: float = 0.5) -> Bounded:
     """A child puts ``maxsize + 1`` items into a ``Queue(maxsize)`` nobody reads at first."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         q = ctx.Queue(maxsize)
         before_last, done = ctx.Event(), ctx.Event()
@@ -891,7 +891,7 @@ def bounded_queue(ctx=None, maxsize: int = 2, patience: float = 0.5) -> Bounded:
                 en=f"after one get: did put #{maxsize + 1} finish? {'yes' if after else 'no'}",
             )
             got += [q.get(timeout=TIMEOUT) for _ in range(maxsize)]
-            _join_all([child])
+            join_all([child])
             for i in range(maxsize):  # now fill it from here
                 q.put(i)
             try:
@@ -926,7 +926,7 @@ class Copies:
 
 def queue_copies(ctx=None) -> Copies:
     """An object travels to a child and back; and through a queue inside one process."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     inbox, outbox = ctx.Queue(), ctx.Queue()
     record = {"numbers": [1, 2, 3], "seen_by": ["parent"]}
     child = ctx.Process(target=_annotate, args=(inbox, outbox), name="annotator")
@@ -934,7 +934,7 @@ def queue_copies(ctx=None) -> Copies:
     try:
         inbox.put(record)
         returned = outbox.get(timeout=TIMEOUT)
-        _join_all([child])
+        join_all([child])
         inbox.put(record)
         same = inbox.get(timeout=TIMEOUT) is record
     finally:
@@ -967,7 +967,7 @@ class WhenPickled:
 
 def when_pickled(ctx=None) -> WhenPickled:
     """Change an object right after ``put()`` / ``send()``: which version arrives?"""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     gate = threading.Event()
     obj = Gated(["before"], gate)
     q = ctx.Queue()
@@ -1040,7 +1040,7 @@ def producer_exit(
     ``items`` x ``ITEM_BYTES`` is far more than an OS pipe holds (64 KiB on
     Linux), so the child's feeder thread cannot hand everything over.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     rec = rec or _NoRecorder()
     q, returned = ctx.Queue(), ctx.Event()
     name = "cancelled" if cancel else "producer"
@@ -1067,7 +1067,7 @@ def producer_exit(
                     q.get(timeout=TIMEOUT)
                     got += 1
         with rec.span("blocked", "join()"):
-            _join_all([child])
+            join_all([child])
         rec.say(
             f"{name}：join({patience}) 后仍存活 = {alive}，收到 {got}/{items}，"
             f"退出码 {child.exitcode}",
@@ -1081,7 +1081,7 @@ def producer_exit(
                 q.get(timeout=0.1)
             except queue.Empty:
                 child.join(0.1)
-        _join_all([child])
+        join_all([child])
         q.close()
         q.join_thread()
     return Unconsumed(cancel, alive, code_then, got, items, child.exitcode)

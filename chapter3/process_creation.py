@@ -30,17 +30,13 @@ from pathlib import Path
 
 import psutil
 
-from chapter3.concepts import _join_all
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
+from chapter3.waiting import context, join_all
 
 TIMEOUT = 30.0  # seconds any blocking call may wait before the example gives up
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = Path(__file__).resolve().parent / "_scripts_process_creation"
-
-
-def _context(ctx):
-    return ctx or multiprocessing.get_context()
 
 
 def last_error(stderr: str) -> str:
@@ -134,12 +130,12 @@ class Hello:
 @example()
 def hello(ctx=None, name: str = "Python") -> Hello:
     """The smallest program: one child runs ``_greet(rec, name)``, the parent waits for it."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         child = ctx.Process(target=_greet, args=(rec, name), name="child")
         child.start()
         with rec.span("blocked", "join"):
-            _join_all([child])
+            join_all([child])
         return Hello(os.getpid(), child.pid, child.exitcode, rec.events())
 
 
@@ -184,7 +180,7 @@ def start_and_join(
     it waits for ``go``, which the parent sets only inside its final ``join()``,
     works ``work`` seconds and ends.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         first, said, go = ctx.Event(), ctx.Event(), ctx.Event()
         p = ctx.Process(target=_held_child, args=(rec, first, said, go, work), name="child")
@@ -220,7 +216,7 @@ def start_and_join(
         finally:
             first.set()
             go.set()
-            _join_all([p])
+            join_all([p])
         return StartJoin(
             pid_before,
             p.pid,
@@ -268,13 +264,13 @@ class Misuse:
 
 def misuse(ctx=None) -> Misuse:
     """Misuse ``Process`` on purpose and report, for each misuse, what it raised."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     twice = ctx.Process(target=_nothing, name="twice")
     twice.start()
     first_pid = twice.pid
     start_twice = _outcome(twice.start)
     second = twice.pid != first_pid
-    _join_all([twice])
+    join_all([twice])
 
     never_started = ctx.Process(target=_nothing)
     join_before_start = _outcome(lambda: never_started.join(1))
@@ -283,7 +279,7 @@ def misuse(ctx=None) -> Misuse:
     joiner = ctx.Process(target=_join_itself, args=(w,), name="self-joiner")
     joiner.start()
     child_says = r.recv() if r.poll(TIMEOUT) else "no answer"
-    _join_all([joiner])
+    join_all([joiner])
     main_says = _outcome(lambda: multiprocessing.current_process().join(1))
 
     hold_r, hold_w = ctx.Pipe(duplex=False)
@@ -291,7 +287,7 @@ def misuse(ctx=None) -> Misuse:
     running.start()
     close_running = _outcome(running.close)
     hold_w.send("stop")
-    _join_all([running])
+    join_all([running])
     running.close()
     for conn in (r, w, hold_r, hold_w):
         conn.close()
@@ -322,7 +318,7 @@ class MisuseRun:
 
 def misuse_in_fresh_interpreter(ctx=None, optimize: bool = False) -> MisuseRun:
     """Run :func:`misuse` (and :func:`args_without_comma`) in ``python`` or ``python -O``."""
-    method = _context(ctx).get_start_method()
+    method = context(ctx).get_start_method()
     done = run_script("misuse.py", method, python_flags=("-O",) if optimize else ())
     if done.returncode != 0:
         raise RuntimeError(f"misuse.py failed:\n{done.stderr[-2000:]}")
@@ -387,16 +383,16 @@ class ArgsWithoutComma:
 
 def args_without_comma(ctx=None) -> ArgsWithoutComma:
     """``args=('Python')`` and ``args=(5)``: parentheses without a comma make no tuple."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     no_comma = ctx.Process(target=_takes_one, args=("Python"), name="no-comma")
     start_ok = _outcome(no_comma.start) == "no error"
-    _join_all([no_comma])
+    join_all([no_comma])
 
     r, w = ctx.Pipe(duplex=False)
     reporter = ctx.Process(target=_report_args, args=("Python"), kwargs={"conn": w})
     reporter.start()
     received = r.recv() if r.poll(TIMEOUT) else ()
-    _join_all([reporter])
+    join_all([reporter])
     r.close()
     w.close()
 
@@ -404,7 +400,7 @@ def args_without_comma(ctx=None) -> ArgsWithoutComma:
 
     as_list = ctx.Process(target=_takes_one, args=["Python"])
     as_list.start()
-    _join_all([as_list])
+    join_all([as_list])
     return ArgsWithoutComma(start_ok, no_comma.exitcode, received, int_error, as_list.exitcode)
 
 
@@ -424,12 +420,12 @@ class LocalTarget:
 
 def local_target(ctx=None) -> LocalTarget:
     """Start a process whose target is a lambda, which cannot be pickled."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     p = ctx.Process(target=lambda: None, name="lambda")
     outcome = _outcome(p.start)
     started = p.pid is not None
     if started:
-        _join_all([p])
+        join_all([p])
     return LocalTarget(ctx.get_start_method(), outcome, started, p.exitcode)
 
 
@@ -444,7 +440,7 @@ class InteractiveMain:
 
 def interactive_main(ctx=None) -> InteractiveMain:
     """Run ``interactive.py`` with ``python -c``: a main module with no file, like a notebook."""
-    method = _context(ctx).get_start_method()
+    method = context(ctx).get_start_method()
     done = run_script("interactive.py", method, as_command=True)
     return InteractiveMain(method, json.loads(done.stdout)["exitcode"], last_error(done.stderr))
 
@@ -473,14 +469,14 @@ class OneChild:
 @example("例 3-1", seconds=0.3)
 def one_child(ctx=None, name: str = "Python", seconds: float = 5.0) -> OneChild:
     """例 3-1: one child sleeps ``seconds``; the parent starts it and joins it."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         child = ctx.Process(target=_sleeper, args=(rec, name, seconds), name="child")
         child.start()
         rec.say("子进程 start 之后!", en="after the child's start!")
         rec.say("主进程即将 join", en="the main process is about to join")
         with rec.span("blocked", "join"):
-            _join_all([child], timeout=seconds + TIMEOUT)
+            join_all([child], timeout=seconds + TIMEOUT)
         rec.say("join 之后!", en="after join!")
         rec.say(f"主进程的 ID 是: {os.getpid()}", en=f"the main process's ID is: {os.getpid()}")
         rec.say("主进程结束!", en="the main process ends!")
@@ -528,7 +524,7 @@ def tree_program(method: str) -> dict:
         ]
     finally:
         w.send("stop")
-        _join_all([child])
+        join_all([child])
     return {"main": me.pid, "child": child.pid, "tree": tree}
 
 
@@ -543,7 +539,7 @@ class ProcessTree:
 
 def process_tree(ctx=None) -> ProcessTree:
     """The Python processes of a fresh one-child program, as the OS lists them."""
-    method = _context(ctx).get_start_method()
+    method = context(ctx).get_start_method()
     done = run_script("tree.py", method)
     if done.returncode != 0:
         raise RuntimeError(f"tree.py failed:\n{done.stderr[-2000:]}")
@@ -591,14 +587,14 @@ class Parent:
 
 def parent_of_child(ctx=None) -> Parent:
     """Who is the child's parent: for the OS (``os.getppid()``) and for multiprocessing."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     r, w = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_report_parent, args=(w,), name="child")
     child.start()
     report = r.recv() if r.poll(TIMEOUT) else (child.pid, -1, -1, "")
     pid, ppid, mp_pid, mp_name = report
     role = role_of(psutil.Process(ppid), os.getpid()) if psutil.pid_exists(ppid) else "gone"
-    _join_all([child])
+    join_all([child])
     r.close()
     w.close()
     return Parent(ctx.get_start_method(), os.getpid(), pid, ppid, role, mp_pid, mp_name)
@@ -678,7 +674,7 @@ class NoJoin:
 
 
 def _no_join_run(ctx, name: str, seconds: float, daemon: bool) -> NoJoin:
-    method = _context(ctx).get_start_method()
+    method = context(ctx).get_start_method()
     with recording() as rec:
         args = (method, rec.path, name, str(seconds), "daemon" if daemon else "normal")
         done = _in_shell_lane(
@@ -783,7 +779,7 @@ def _read_line(stream, timeout: float) -> str:
 @example()
 def orphan_after_kill(ctx=None, daemon: bool = False) -> Orphan:
     """Kill a program's main process with SIGKILL while its child runs: what of the child?"""
-    method = _context(ctx).get_start_method()
+    method = context(ctx).get_start_method()
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     with recording() as rec, tempfile.TemporaryDirectory(prefix="chapter3-orphan-") as tmp:
         result, stop = os.path.join(tmp, "result.json"), os.path.join(tmp, "stop")
@@ -911,7 +907,7 @@ class Guarded:
 
 def main_guard(ctx=None, guarded: bool = False) -> Guarded:
     """Run ``with_guard.py`` or ``no_guard.py`` (the same program, with and without guard)."""
-    method = _context(ctx).get_start_method()
+    method = context(ctx).get_start_method()
     with recording() as rec:
         done = run_script("with_guard.py" if guarded else "no_guard.py", method, rec.path)
         timeline = rec.events()
@@ -986,7 +982,7 @@ def some_children(
     Each worker prints its number, then sleeps: ``seconds`` (one value for all,
     or one per worker), or, by default, a random 1 or 2 seconds as in the chapter.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     if seconds is None:
         naps = [float(random.randint(1, 2)) for _ in range(n)]
     elif isinstance(seconds, int | float):
@@ -1003,7 +999,7 @@ def some_children(
             p.start()
         rec.say("wait joining...")
         with rec.span("blocked", "join"):
-            _join_all(jobs, timeout=max(naps) + TIMEOUT)
+            join_all(jobs, timeout=max(naps) + TIMEOUT)
         rec.say("程序结束!", en="the program ends!")
         return SomeChildren(
             os.getpid(), [p.pid for p in jobs], naps, [p.exitcode for p in jobs], rec.events()
@@ -1045,7 +1041,7 @@ def finish_order(
     Then each waits for the worker before it in ``order`` (the stand-in for
     "has less work to do"), works ``work`` seconds and says it is done.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     n = len(order)
     if sorted(order) != list(range(n)):
         raise ValueError(f"order must be a permutation of 0..{n - 1}, not {order!r}")
@@ -1065,7 +1061,7 @@ def finish_order(
             p.start()
         rec.say("wait joining...")
         with rec.span("blocked", "join"):
-            _join_all(jobs)
+            join_all(jobs)
         rec.say("程序结束!", en="the program ends!")
         timeline = rec.events()
     finished = [int(e.text.split()[1]) for e in timeline if e.text.endswith("完成")]

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from multiprocessing import current_process
 from typing import Any
 
-from chapter3.concepts import TIMEOUT, _context, _join_all
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
+from chapter3.waiting import TIMEOUT, context, join_all
 
 # ---------------------------------------------------------------------------
 # What the workers know: set once per worker process by the pool's initializer
@@ -186,7 +186,7 @@ class PoolSize:
 @example()
 def pool_size(ctx=None, processes: int | None = None) -> PoolSize:
     """Create ``Pool(processes)`` and list the worker processes it started at once."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         before = set(multiprocessing.active_children())
         with _pool(ctx, processes, Setup(rec)) as pool:
@@ -228,7 +228,7 @@ class PinnedPoolSize:
 
 def pool_size_on_one_cpu(ctx=None) -> PinnedPoolSize:
     """``Pool()`` in a process allowed to run on one CPU only (Linux affinity)."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     reader, writer = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_pool_size_on_one_cpu, args=(writer, ctx.get_start_method()), name="pinned"
@@ -241,7 +241,7 @@ def pool_size_on_one_cpu(ctx=None) -> PinnedPoolSize:
         answer = reader.recv()
     finally:
         reader.close()
-        _join_all([child])
+        join_all([child])
     return PinnedPoolSize(*answer)
 
 
@@ -272,7 +272,7 @@ def who_runs_what(
     ``chunksize`` tasks travel to a worker together; with ``maxtasksperchild`` a
     worker exits after that many chunks and the pool starts a fresh one.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         with _pool(ctx, processes, Setup(rec), maxtasksperchild=maxtasksperchild) as pool:
             result = pool.map_async(whoami, range(tasks), chunksize)
@@ -306,7 +306,7 @@ def apply_vs_apply_async(ctx=None, seconds: float = 0.5) -> ApplyVsAsync:
     The ``apply_async`` task is gated: it cannot finish until the main process
     opens its gate, which it does only after ``apply_async`` has returned.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         gate = ctx.Event()
         with _pool(ctx, 1, Setup(rec, gates={3: gate})) as pool:
@@ -339,7 +339,7 @@ class MapOrder:
 @example()
 def map_order(ctx=None, release: tuple[int, ...] = (3, 2, 1)) -> MapOrder:
     """``map_async`` over ``sorted(release)``; the tasks are made to finish in ``release`` order."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         gates = {x: ctx.Event() for x in release}
         finished = ctx.Semaphore(0)
@@ -385,7 +385,7 @@ class GetTimeout:
 @example(timeout=0.2)
 def get_with_timeout(ctx=None, timeout: float = 1.0) -> GetTimeout:
     """Ask a held task for its result with a timeout, then let it finish and ask again."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         gate = ctx.Event()
         with _pool(ctx, 1, Setup(rec, gates={3: gate})) as pool:
@@ -446,7 +446,7 @@ class TaskError:
 @example()
 def task_exception(ctx=None) -> TaskError:
     """A task raises: what ``get()``, ``successful()`` and the callbacks see."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         before = set(multiprocessing.active_children())
         with _pool(ctx, 2, Setup(rec)) as pool:
@@ -514,7 +514,7 @@ def _error_of(call: Callable[[], Any]) -> str:
 
 def pool_misuse(ctx=None) -> dict[str, str]:
     """What a pool says to each common mistake: ``{mistake: "Error: message"}``."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     out = {
         "Pool(0)": _error_of(lambda: ctx.Pool(0)),
         "Pool(maxtasksperchild=0)": _error_of(lambda: ctx.Pool(1, maxtasksperchild=0)),
@@ -532,7 +532,7 @@ def pool_misuse(ctx=None) -> dict[str, str]:
 
 def unpicklable_task(ctx=None) -> tuple[str, str]:
     """Submit a lambda to a pool: (what ``apply_async`` raised, what ``get()`` raised)."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with ctx.Pool(1) as pool:
         try:
             pending = pool.apply_async(lambda x: x * x, (3,))
@@ -565,7 +565,7 @@ def with_block_exit(ctx=None, close_first: bool = False, tasks: int = 2) -> With
     The tasks are held at their gate until the block has been left (or, with
     ``close_first``, let go and waited for with ``close()`` + ``join()`` inside it).
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         gate, started = ctx.Event(), ctx.Semaphore(0)
         inputs = range(1, tasks + 1)
@@ -639,7 +639,7 @@ CASES = (
 @example()
 def args_without_comma(ctx=None) -> ArgsCases:
     """Call ``apply_async`` with and without the comma that makes ``args`` a tuple."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         out = []
         with _pool(ctx, 1, Setup(rec)) as pool:
@@ -691,7 +691,7 @@ class CallbackSite:
 @example()
 def who_calls_back(ctx=None) -> CallbackSite:
     """Record, inside each callback, which process and thread run it, with what arguments."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         calls = []
 
@@ -748,7 +748,7 @@ class CallbackOrder:
 @example()
 def callback_order(ctx=None, release: tuple[int, ...] = (3, 1, 2)) -> CallbackOrder:
     """Submit tasks in input order, make them finish in ``release`` order, watch the callbacks."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         gates = {x: ctx.Event() for x in release}
         called = {x**3: threading.Event() for x in release}  # by the value the callback gets
@@ -795,7 +795,7 @@ def slow_callback(ctx=None, check: float = 1.0) -> SlowCallback:
     The first task's callback waits for an event that the main process sets only
     after it has checked on the second task (computed, yet not delivered).
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         entered, release = threading.Event(), threading.Event()
         finished = ctx.Semaphore(0)
@@ -875,7 +875,7 @@ def failing_callback(ctx=None, kind: str = "raises", check: float = 1.0) -> Fail
     callbacks = {"raises": _bad_callback, "two-args": _two_arg_callback}
     if kind not in callbacks:
         raise ValueError(f"kind must be one of {sorted(callbacks)}, not {kind!r}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         caught, hook_called = [], threading.Event()
 
@@ -930,7 +930,7 @@ def failing_callback(ctx=None, kind: str = "raises", check: float = 1.0) -> Fail
                 w.terminate()  # the joiner thread may be reaping them at this very moment
             if joiner.ident is not None:  # started: it returns once the workers are gone
                 joiner.join(TIMEOUT)
-            _join_all(workers)
+            join_all(workers)
             threading.excepthook = old_hook
         died, error = caught[0]
         return FailingCallback(
@@ -1007,7 +1007,7 @@ def async_pool(
         raise ValueError("the third task cannot be held while main waits for its value")
     if (wait_for_third or main_waits) and processes <= len(set(hold) & set(tasks)):
         raise ValueError("held tasks would occupy every worker")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         gate = ctx.Event()
         finished = ctx.Semaphore(0)
@@ -1100,7 +1100,7 @@ def program_end(ctx=None, join: bool = False) -> ProgramEnd:
     (without join) or right away (with join): the first case is the one in which
     a result is still pending when the program reaches its last line.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         gate = ctx.Event()
         program = ctx.Process(
@@ -1109,7 +1109,7 @@ def program_end(ctx=None, join: bool = False) -> ProgramEnd:
         program.start()
         if join:
             gate.set()
-        _join_all([program])
+        join_all([program])
         rec.mark("程序进程已退出", en="the program's process has exited")
         # Without join, the gate stays shut: its waiters were killed, set() would hang.
         timeline = rec.events()
@@ -1146,7 +1146,7 @@ def sync_vs_async(
     ``apply`` in a loop; ``apply_async`` for all, then ``get``; ``map``; and
     ``map_async`` while the main process does ``seconds`` of its own work.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         barrier = ctx.Barrier(processes + 1)
         times = {}
@@ -1219,7 +1219,7 @@ class ExecutorWork:
 @example()
 def executor_same_work(ctx=None, release: tuple[int, ...] = (3, 1, 2)) -> ExecutorWork:
     """The chapter's cubes with ``ProcessPoolExecutor``: submit, as_completed, map, callbacks."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         later = tuple(x + 10 for x in release)  # inputs of the map phase
         gates = {x: ctx.Event() for x in (*release, *later)}
@@ -1313,7 +1313,7 @@ def executor_shutdown(
     """
     if how not in ("with", "cancel"):
         raise ValueError(f"how must be 'with' or 'cancel', not {how!r}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         gate = ctx.Event()
         setup = Setup(rec, gates={x: gate for x in range(tasks)})
@@ -1381,7 +1381,7 @@ class _Capture(logging.Handler):
 @example()
 def executor_errors(ctx=None) -> ExecutorErrors:
     """A failing task and a failing done-callback under ``ProcessPoolExecutor``."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     logger, capture = logging.getLogger("concurrent.futures"), _Capture()
     logger.addHandler(capture)
     propagate, logger.propagate = logger.propagate, False

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import psutil
 
-from chapter3.concepts import TIMEOUT, _context, _join_all
 from chapter3.runner import example, main
-from chapter3.timeline import Event, Recorder, Timeline, recording
+from chapter3.timeline import Recorder, Timeline, recording
+from chapter3.waiting import TIMEOUT, context, join_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,18 +48,6 @@ def _value(sem) -> int | None:
         return sem.get_value()
     except NotImplementedError:
         return None
-
-
-def events_so_far(rec: Recorder) -> Timeline:
-    """``rec.events()`` while other processes may still be writing.
-
-    A reader can catch the last line half-written (a write becomes visible
-    before it is complete); only whole, newline-terminated lines are read.
-    """
-    with open(rec.path, encoding="utf-8") as f:
-        text = f.read()
-    whole = text[: text.rfind("\n") + 1]
-    return Timeline(Event(**json.loads(line)) for line in whole.splitlines() if line.strip())
 
 
 def holders_over_time(timeline: Timeline, state: str, text: str) -> list[int]:
@@ -133,7 +121,7 @@ def semaphore_demo(
     """
     if permits < 1 or n < 1:
         raise ValueError(f"need permits >= 1 and n >= 1, got permits={permits}, n={n}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         sem, start_line = ctx.Semaphore(permits), ctx.Barrier(n)
         procs = [
@@ -142,7 +130,7 @@ def semaphore_demo(
         ]
         for p in procs:
             p.start()
-        _join_all(procs)
+        join_all(procs)
         timeline = rec.events()
         holders = holders_over_time(timeline, "waiting", "holding a permit")
         rec.say(
@@ -214,7 +202,7 @@ def printed_order(ctx=None) -> PrintedOrder:
     Process 0 is delayed between releasing and printing until process 1 has
     printed that it got the permit.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         sem, has_it, said = ctx.Semaphore(1), ctx.Event(), ctx.Event()
         procs = [
@@ -223,7 +211,7 @@ def printed_order(ctx=None) -> PrintedOrder:
         ]
         for p in procs:
             p.start()
-        _join_all(procs)
+        join_all(procs)
         timeline = rec.events()
     return PrintedOrder(
         timeline.transcript(), timeline.max_overlap("waiting", "holding a permit"), timeline
@@ -270,7 +258,7 @@ class Counter:
 
 def semaphore_counter(ctx=None, waiters: int = 2, samples: int = 20) -> Counter:
     """Read a semaphore's counter while ``waiters`` processes are blocked on it."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     sem = ctx.Semaphore(1)
     start = _value(sem)
     _acquire(sem)  # the main process takes the only permit
@@ -290,7 +278,7 @@ def semaphore_counter(ctx=None, waiters: int = 2, samples: int = 20) -> Counter:
         nonblocking = sem.acquire(False)
     finally:
         sem.release()
-        _join_all(procs)
+        join_all(procs)
     return Counter(start, seen, nonblocking, _value(sem), sum(g.value for g in got))
 
 
@@ -318,7 +306,7 @@ def _error_of(call) -> str:
 
 def over_release(ctx=None) -> OverRelease:
     """What the standard library does with a release too many, and with a negative count."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     sem = ctx.Semaphore(2)
     sem.release()
     bounded = ctx.BoundedSemaphore(2)
@@ -420,7 +408,7 @@ def holder_dies(ctx=None, how: str = "raise", patience: float = 1.0) -> HolderDe
     """
     if how not in HOW:
         raise ValueError(f"how must be one of {HOW}, not {how!r}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         sem, holding, never = ctx.Semaphore(1), ctx.Event(), ctx.Event()
         got = ctx.Value("i", -1)
@@ -429,19 +417,19 @@ def holder_dies(ctx=None, how: str = "raise", patience: float = 1.0) -> HolderDe
         )
         holder.start()
         if not holding.wait(TIMEOUT):
-            _join_all([holder], 0)
+            join_all([holder], 0)
             raise TimeoutError("the holder never got the permit")
         if how.startswith("terminate"):
             holder.terminate()
         elif how == "kill-in-with":
             holder.kill()
-        _join_all([holder])
+        join_all([holder])
         rec.mark(
             f"持有者退出，退出码 {holder.exitcode}", en=f"holder gone, exit code {holder.exitcode}"
         )
         nxt = ctx.Process(target=_ask_for_permit, args=(rec, sem, patience, got), name="next")
         nxt.start()
-        _join_all([nxt])
+        join_all([nxt])
         return HolderDeath(how, holder.exitcode, bool(got.value), _value(sem), rec.events())
 
 
@@ -534,7 +522,7 @@ def self_calling_listing(ctx=None, call_it: bool = True, levels: int = 10) -> Se
     recursion limit is set: each level of the recursion starts two processes,
     so the default limit (1000 frames) would start about two thousand of them.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     code = SHAPE_AS_PRINTED + (CALL_IT if call_it else "")
     done = subprocess.run(
         [sys.executable, "-c", code, ctx.get_start_method(), str(levels)],
@@ -613,7 +601,7 @@ def shared_file(ctx=None, n: int = 5, use_lock: bool = True, pause: float = 1.0)
     """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     fd, path = tempfile.mkstemp(prefix="chapter3-lines-", suffix=".txt")
     os.close(fd)
     try:
@@ -630,7 +618,7 @@ def shared_file(ctx=None, n: int = 5, use_lock: bool = True, pause: float = 1.0)
             ]
             for p in procs:
                 p.start()
-            _join_all(procs)
+            join_all(procs)
             with open(path, encoding="utf-8") as f:
                 lines = f.read().splitlines()
             for line in lines:  # the main process prints the file
@@ -689,7 +677,7 @@ def lock_order(ctx=None, order: tuple[int, ...] = (4, 3, 2, 1, 0)) -> LockOrder:
     """Start processes 0..n-1 in order, but let them reach the lock in ``order``."""
     if sorted(order) != list(range(len(order))):
         raise ValueError(f"order must be a permutation of 0..{len(order) - 1}, got {order}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     n = len(order)
     with recording() as rec:
         lock = ctx.Lock()
@@ -709,7 +697,7 @@ def lock_order(ctx=None, order: tuple[int, ...] = (4, 3, 2, 1, 0)) -> LockOrder:
         finally:
             for g in gates:
                 g.set()
-            _join_all(procs)
+            join_all(procs)
         timeline = rec.events()
     printed = [int(line.split(" ")[0]) for line in timeline.transcript()]
     return LockOrder(list(range(n)), printed, timeline)
@@ -758,7 +746,7 @@ def lock_overtaking(ctx=None, rounds: int = 20, stop_waiter: bool = True) -> Ove
     scheduler. The waiter keeps the lock until told to let go, so a successful
     ``acquire(False)`` by the holder means the waiter had not got it.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     lock = ctx.Lock()
     mine, theirs = ctx.Pipe()
     waiter = ctx.Process(target=_queue_for_lock, args=(lock, theirs, rounds), name="waiter")
@@ -790,7 +778,7 @@ def lock_overtaking(ctx=None, rounds: int = 20, stop_waiter: bool = True) -> Ove
         if stop_waiter and waiter.pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(waiter.pid, signal.SIGCONT)
-        _join_all([waiter])
+        join_all([waiter])
         mine.close()
         theirs.close()
     return Overtaking(rounds, stop_waiter, overtaken)
@@ -820,7 +808,7 @@ def lock_semantics(ctx=None, kind: str = "Lock", patience: float = 0.2) -> LockS
     """Reentrancy and ownership of ``ctx.Lock`` or ``ctx.RLock``."""
     if kind not in ("Lock", "RLock"):
         raise ValueError(f"kind must be 'Lock' or 'RLock', not {kind!r}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     lock = getattr(ctx, kind)()
     _acquire(lock)
     again = lock.acquire(timeout=patience)
@@ -832,7 +820,7 @@ def lock_semantics(ctx=None, kind: str = "Lock", patience: float = 0.2) -> LockS
     try:
         got = mine.recv() if mine.poll(TIMEOUT) else "no answer"
     finally:
-        _join_all([other])
+        join_all([other])
         mine.close()
         theirs.close()
     own = _error_of(lock.release) or "released"
@@ -939,7 +927,7 @@ def producer_consumer(
         raise ValueError(f"maxsize must be >= 1 (0 means unbounded), got {maxsize}")
     if not 0 <= eat <= items * len(PRODUCERS):
         raise ValueError(f"eat must be in 0..{items * len(PRODUCERS)}, got {eat}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         q, report = ctx.Queue(maxsize), ctx.Queue()
         producers = [
@@ -953,7 +941,7 @@ def producer_consumer(
             for p in [*producers, consumer]:
                 p.start()
             eaten, sentinels = report.get(timeout=TIMEOUT)
-            _join_all([consumer])
+            join_all([consumer])
             left = []
             while len(sentinels) < len(PRODUCERS):
                 with rec.span("blocked", "q.get"):
@@ -964,7 +952,7 @@ def producer_consumer(
                 en=f"main collects the {len(left)} buns left",
             )
         finally:
-            _join_all([*producers, consumer])
+            join_all([*producers, consumer])
             for queue in (q, report):
                 queue.close()
                 queue.join_thread()
@@ -1029,7 +1017,7 @@ def _chapter_program(method: str, maxsize: int, path: str, make, chew, wait: boo
     if wait:
         everyone = {*PRODUCERS, CONSUMER}
         with contextlib.suppress(TimeoutError):
-            _until(lambda: everyone <= set(events_so_far(rec).lanes()), what="children up")
+            _until(lambda: everyone <= set(rec.events().lanes()), what="children up")
     rec.mark("主程序的代码执行完了", en="the main program has run its last line")
     # ...and the interpreter exits: multiprocessing joins every non-daemon child first
 
@@ -1064,7 +1052,7 @@ def chapter_program(
     blocked are stopped with SIGTERM, which lets it end (its interpreter was
     waiting for them).
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         args = (ctx.get_start_method(), maxsize, rec.path, tuple(make), tuple(chew), wait)
         code = f"from chapter3.process_sync import _chapter_program\n_chapter_program{args!r}"
@@ -1080,7 +1068,7 @@ def chapter_program(
             can_make = min(2 * 5, 5 + maxsize)
 
             def settled() -> bool:
-                timeline = events_so_far(rec)
+                timeline = rec.events()
                 made = sum(len(_made_by(timeline, n)) for n in PRODUCERS)
                 full = any(e.en == "the consumer is full" for e in timeline)
                 return (full and made >= can_make) or proc.poll() is not None
@@ -1096,7 +1084,7 @@ def chapter_program(
                 rec.mark(
                     f"{grace} 秒后程序仍在运行", en=f"{grace} s later the program is still running"
                 )
-                pids = {e.lane: e.pid for e in events_so_far(rec) if e.lane in PRODUCERS}
+                pids = {e.lane: e.pid for e in rec.events() if e.lane in PRODUCERS}
                 for name, pid in pids.items():
                     if _is_blocked(pid):
                         blocked.append(name)
@@ -1174,7 +1162,7 @@ def dropped_queue(ctx=None) -> DroppedQueue:
     multiprocessing program does at exit, before it joins its children: it
     runs the finalizers that unlink the queue's named semaphores).
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     folder = tempfile.mkdtemp(prefix="chapter3-gate-")
     go = os.path.join(folder, "go")
     try:
@@ -1184,7 +1172,7 @@ def dropped_queue(ctx=None) -> DroppedQueue:
         del q  # the parent's last reference: its semaphores are unlinked now
         gc.collect()
         Path(go).touch()  # now the child may go on unpickling
-        _join_all([child])
+        join_all([child])
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(go)
@@ -1266,7 +1254,7 @@ def readers_writers(
     """
     if readers < 1 or writers < 0:
         raise ValueError(f"need readers >= 1 and writers >= 0, got {readers}, {writers}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         room, mutex = ctx.Lock(), ctx.Lock()
         inside = ctx.Value("i", 0, lock=False)  # guarded by mutex
@@ -1286,7 +1274,7 @@ def readers_writers(
         ]
         for p in procs:
             p.start()
-        _join_all(procs)
+        join_all(procs)
         timeline = rec.events()
     reading = [s for s in timeline.spans() if s.text == "reading"]
     writing = [s for s in timeline.spans() if s.text == "writing"]
@@ -1393,7 +1381,7 @@ def dining_philosophers(
         raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
     if n < 2:
         raise ValueError(f"need at least 2 philosophers, got {n}")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         table = Table(
             forks=[ctx.Lock() for _ in range(n)],
@@ -1413,7 +1401,7 @@ def dining_philosophers(
         ]
         for p in procs:
             p.start()
-        _join_all(procs)
+        join_all(procs)
         timeline = rec.events()
         meals_had = list(table.results)
     eating = [s for s in timeline.spans() if s.text == "eating"]

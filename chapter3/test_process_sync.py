@@ -380,14 +380,3 @@ def test_four_seats_for_five_everybody_eats(ctx):
     assert run.max_eating <= 2
     seats = [s for s in run.timeline.spans() if s.text == "a seat"]
     assert max(s.end - s.start for s in seats) >= 0.5  # one was kept from the table
-
-
-# --- helpers -------------------------------------------------------------------------
-
-
-def test_events_so_far_skips_a_half_written_last_line():
-    with ps.recording() as rec:
-        rec.mark("whole")
-        with open(rec.path, "a", encoding="utf-8") as f:
-            f.write('{"lane": "x", "pid": 1, "kind": "mark", "te')  # a write caught half-way
-        assert [e.text for e in ps.events_so_far(rec)] == ["whole"]

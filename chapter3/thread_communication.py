@@ -27,25 +27,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chapter3.concepts import TIMEOUT, _join_all
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
-
-
-def _context(ctx):
-    return ctx or multiprocessing.get_context()
-
-
-def _join_threads(threads: list[threading.Thread], timeout: float = TIMEOUT) -> None:
-    """Join every thread; raise if one is still running after ``timeout``.
-
-    A thread cannot be killed from outside, so a hung one can only be reported.
-    """
-    for t in threads:
-        t.join(timeout)
-    hung = [t.name for t in threads if t.is_alive()]
-    if hung:
-        raise TimeoutError(f"{hung} still running after {timeout} s")
+from chapter3.waiting import TIMEOUT, context, join_all
 
 
 def _start_all(threads: list[threading.Thread]) -> list[threading.Thread]:
@@ -90,7 +74,7 @@ def globals_in_threads() -> SharedGlobal:
             t = threading.Thread(target=_add_to_share, args=(rec, amount, who, seen), name=who)
             t.start()
             with rec.span("blocked", "join"):
-                _join_threads([t])
+                join_all([t])
             main_saw.append(share_num)
             rec.say(
                 f"{who} 结束后，主线程读到 share_num={share_num}",
@@ -147,7 +131,7 @@ def same_name_without_global() -> SameName:
         )
 
     with recording() as rec:
-        _join_threads(_start_all([threading.Thread(target=body, args=(rec,), name="worker")]))
+        join_all(_start_all([threading.Thread(target=body, args=(rec,), name="worker")]))
         rec.say(
             f"主线程：全局 share_num={share_num}", en=f"main thread: global share_num={share_num}"
         )
@@ -186,7 +170,7 @@ def thread_local_values(n: int = 3) -> PerThread:
 
     with recording() as rec:
         threads = [threading.Thread(target=body, args=(rec,), name=f"t{i}") for i in range(n)]
-        _join_threads(_start_all(threads))
+        join_all(_start_all(threads))
         has = hasattr(slot, "owner")
         rec.say(f"主线程有 slot.owner 吗？{has}", en=f"does the main thread have slot.owner? {has}")
         return PerThread(saw, has, rec.events())
@@ -265,7 +249,7 @@ def lost_update(locked: bool = False, pause: float = 5.0) -> Interleaving:
             )
             for name in ("A", "B")
         ]
-        _join_threads(_start_all(threads))
+        join_all(_start_all(threads))
         return Interleaving(locked, reads, account.balance, not both_read.broken, rec.events())
 
 
@@ -356,7 +340,7 @@ def _count_once(rec: Recorder, loop, threads: int, increments: int) -> int:
         with rec.span("running", "counting"):
             loop(increments, lock)
 
-    _join_threads(
+    join_all(
         _start_all([threading.Thread(target=body, name=f"counter-{i}") for i in range(threads)])
     )
     return counter
@@ -440,7 +424,7 @@ def thread_semaphore(permits: int = 3, workers: int = 6, hold: float = 1.0) -> S
             threading.Thread(target=_use_resource, args=(rec, sem, hold), name=str(i))
             for i in range(workers)
         ]
-        _join_threads(_start_all(threads))
+        join_all(_start_all(threads))
         timeline = rec.events()
         return SemaphoreRun(permits, workers, timeline.max_overlap("waiting", "holding"), timeline)
 
@@ -498,7 +482,7 @@ def bounded_queue(size: int = 2, patience: float = 0.5) -> QueueRun:
         full.wait(TIMEOUT)
         rec.mark("主线程取出一个", en="main takes one item")
         order = [q.get(timeout=TIMEOUT)]
-        _join_threads([t])
+        join_all([t])
         order += [q.get(timeout=TIMEOUT) for _ in range(size)]
         timeline = rec.events()
         after = timeline.said("第三次 put 返回").t > timeline.said("主线程取出一个").t
@@ -552,7 +536,7 @@ def queue_join(patience: float = 0.5) -> JoinRun:
         )
         finish_second.set()
         late = joined.wait(TIMEOUT)
-        _join_threads(threads)
+        join_all(threads)
         return JoinRun(early, late, rec.events())
 
 
@@ -634,7 +618,7 @@ def thread_producer_consumer(
                 target=_consume, args=(rec, q, len(producers), eat, eaten), name="小明"
             )
         )
-        _join_threads(_start_all(threads))
+        join_all(_start_all(threads))
         return ProducerConsumer(
             size,
             items * len(producers),
@@ -706,7 +690,7 @@ def stuck_producers(size: int = 2, items: int = 5, eats: int = 5) -> Abandoned:
             for name in ("Tom", "Jerry")
         ]
         threads.append(threading.Thread(target=_eat_some, args=(rec, q, eats, gone), name="小明"))
-        _join_threads(_start_all(threads))
+        join_all(_start_all(threads))
         return Abandoned(made, eats, q.qsize(), rec.events())
 
 
@@ -736,7 +720,7 @@ def same_object_or_copy(ctx=None) -> Passing:
 
     The receiver appends ``"touched"`` and sends the list back.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         sent_t = ["bun"]
         inbox, outbox = queue.Queue(), queue.Queue()
@@ -744,7 +728,7 @@ def same_object_or_copy(ctx=None) -> Passing:
         t.start()
         inbox.put(sent_t)
         back_t = outbox.get(timeout=TIMEOUT)
-        _join_threads([t])
+        join_all([t])
         rec.say(
             f"线程：取回的是同一个对象？{back_t is sent_t}；原对象 = {sent_t}",
             en=f"thread: same object back? {back_t is sent_t}; the original = {sent_t}",
@@ -757,7 +741,7 @@ def same_object_or_copy(ctx=None) -> Passing:
             p.start()
             pin.put(sent_p)
             back_p = pout.get(timeout=TIMEOUT)
-            _join_all([p])
+            join_all([p])
         finally:
             for mq in (pin, pout):
                 mq.close()
@@ -794,14 +778,14 @@ class Unpicklable:
 @example(patience=0.2)
 def unpicklable_objects(ctx=None, patience: float = 1.0) -> Unpicklable:
     """Objects that cannot be pickled pass between threads, but not through process channels."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     things = [lambda: 42, threading.Lock()]
     with recording() as rec:
         q: queue.Queue = queue.Queue()
         t = threading.Thread(target=lambda: [q.put(x) for x in things], name="sender")
         t.start()
         got = [q.get(timeout=TIMEOUT) for _ in things]
-        _join_threads([t])
+        join_all([t])
         ok = all(a is b for a, b in zip(got, things, strict=True))
         rec.say(
             f"queue.Queue 传递 lambda 和锁：{ok}",
@@ -881,7 +865,7 @@ def lock_ownership() -> Ownership:
                 en=f"another thread releases the RLock: {out['rlock']}",
             )
 
-        _join_threads(_start_all([threading.Thread(target=other, name="other")]))
+        join_all(_start_all([threading.Thread(target=other, name="other")]))
         released = lock.acquire(timeout=0)  # free again?
         if released:
             lock.release()
@@ -928,7 +912,7 @@ def _child_tries(ctx, rec: Recorder, lock, kind: str) -> str:
         with lock:  # taken after the child exists: a forked copy is still unlocked
             rec.say(f"{kind}：父进程拿着锁", en=f"{kind}: the parent holds the lock")
             go.set()
-            _join_all([p])
+            join_all([p])
         if answer.empty():
             raise RuntimeError(f"the child exited with {p.exitcode} without answering")
         return f"child acquired it too: {answer.get()}"
@@ -942,7 +926,7 @@ def lock_in_a_child(ctx=None) -> AcrossProcesses:
 
     Tried with a ``threading.Lock`` and with the context's ``Lock``.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     with recording() as rec:
         return AcrossProcesses(
             ctx.get_start_method(),
@@ -975,7 +959,7 @@ def pipes_between_threads() -> Pipes:
             t = threading.Thread(target=a.send, args=(sent,), name="sender")
             t.start()
             got = b.recv() if b.poll(TIMEOUT) else None
-            _join_threads([t])
+            join_all([t])
         finally:
             a.close()
             b.close()
@@ -993,7 +977,7 @@ def pipes_between_threads() -> Pipes:
 
             t = threading.Thread(target=write, name="writer")
             t.start()
-            _join_threads([t])
+            join_all([t])
             os.close(w)
             w = -1
             while select.select([r], [], [], TIMEOUT)[0]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import multiprocessing
 import os
 import queue
 import subprocess
@@ -44,34 +43,10 @@ from pathlib import Path
 from chapter3.concepts import spin
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
+from chapter3.waiting import context, join_all
 
 TIMEOUT = 30.0  # seconds any blocking call may wait before the example gives up
 ROOT = Path(__file__).resolve().parent.parent  # the directory that holds the package
-
-
-def _context(ctx):
-    return ctx or multiprocessing.get_context()
-
-
-def _join_threads(threads, timeout: float = TIMEOUT) -> None:
-    """Join every thread; one still alive after ``timeout`` is reported (it cannot be killed)."""
-    for t in threads:
-        t.join(timeout)
-    hung = [t.name for t in threads if t.is_alive()]
-    if hung:
-        raise TimeoutError(f"threads {hung} still running after {timeout} s")
-
-
-def _join_processes(procs, timeout: float = TIMEOUT) -> None:
-    """Join every process; one still running after ``timeout`` is killed and reported."""
-    for p in procs:
-        p.join(timeout)
-    hung = [p for p in procs if p.is_alive()]
-    for p in hung:
-        p.kill()
-        p.join(timeout)
-    if hung:
-        raise TimeoutError(f"{[p.name for p in hung]} still running after {timeout} s")
 
 
 def _positive(name: str, value, kind: type | tuple = int) -> None:
@@ -189,7 +164,7 @@ def kernel_threads(warm_s: float = 0.2) -> KernelView:
                 )
         finally:
             stop.set()
-            _join_threads(workers)
+            join_all(workers)
         try:
             pthread = os.confstr("CS_GNU_LIBPTHREAD_VERSION") or ""
         except (ValueError, OSError):  # not glibc (musl has no such name)
@@ -258,7 +233,7 @@ def two_ways(rec: Recorder, kind: str, task) -> TwoWays:
     ]
     for t in threads:
         t.start()
-    _join_threads(threads)
+    join_all(threads)
     spans = [s for s in rec.events().spans() if s.text == kind]
     main_lane = [s for s in spans if "/" not in s.lane]
     in_threads = [s for s in spans if "/" in s.lane]
@@ -383,7 +358,7 @@ def _cpu_bound_once(ctx, work: int) -> tuple:
         ]
         for t in threads:
             t.start()
-        _join_threads(threads)
+        join_all(threads)
         pcpu, pbarrier = ctx.Queue(), ctx.Barrier(2)
         procs = [
             ctx.Process(target=_spin_task, args=(rec, work, pbarrier, pcpu), name=f"process-{i}")
@@ -394,7 +369,7 @@ def _cpu_bound_once(ctx, work: int) -> tuple:
                 p.start()
             proc_cpu = pcpu.get(timeout=TIMEOUT) + pcpu.get(timeout=TIMEOUT)
         finally:
-            _join_processes(procs)
+            join_all(procs)
             pcpu.close()
             pcpu.join_thread()
         timeline = rec.events()
@@ -422,7 +397,7 @@ def cpu_bound(ctx=None, work: int = 5_000_000, repeat: int = 1) -> CpuBound:
     With ``repeat`` > 1 each of the three keeps its fastest run, which filters
     out moments when something else on the machine had the CPU.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     _positive("work", work)
     _positive("repeat", repeat)
     runs = [_cpu_bound_once(ctx, work) for _ in range(repeat)]
@@ -542,11 +517,11 @@ def _pair(ctx, rec: Recorder, kind: str, samples: int, interval: float) -> list[
     finally:
         stop.set()
         if threaded:
-            _join_threads(workers)
+            join_all(workers)
         else:
-            _join_processes(workers)
+            join_all(workers)
         if sampler is not None:
-            _join_processes([sampler])
+            join_all([sampler])
         out.close()
         out.join_thread()
 
@@ -565,7 +540,7 @@ def ready_together(
     """
     if sys.platform != "linux":
         raise OSError("ready_together reads /proc: it needs Linux")
-    ctx = _context(ctx)
+    ctx = context(ctx)
     _positive("samples", samples)
     _positive("interval", interval, SECONDS)
     unknown = set(kinds) - set(READY_KINDS)
@@ -655,7 +630,7 @@ def page_server(latency: float = 0.1, max_requests: int = 100) -> Iterator[PageS
     finally:
         server.shutdown()  # returns once serve_forever has stopped
         server.server_close()  # closes the socket and joins the request threads
-        _join_threads([runner])
+        join_all([runner])
 
 
 # --8<-- [end:server]
@@ -776,7 +751,7 @@ def creation_cost(ctx=None, n: int = 8, repeat: int = 5) -> CreationCost:
     One process is started and joined first, so that the fork server (if any)
     is already up; each batch keeps its fastest of ``repeat`` runs.
     """
-    ctx = _context(ctx)
+    ctx = context(ctx)
     _positive("n", n)
     _positive("repeat", repeat)
     _start_and_join([ctx.Process(target=_idle)])  # warm-up
@@ -881,7 +856,7 @@ def thread_ids(n: int = 3) -> ThreadIds:
         before = (threads[0].ident, threads[0].native_id)
         for t in threads:
             t.start()
-        _join_threads(threads)
+        join_all(threads)
         main_thread = threading.main_thread()
         rec.say(
             f"主线程: ident={main_thread.ident}, native_id={main_thread.native_id}, "
@@ -941,7 +916,7 @@ class Misuse:
 @example()
 def misuse(ctx=None) -> Misuse:
     """The same four mistakes made with a Thread and with a Process, and what each raises."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     thread, process = {}, {}
     t = threading.Thread(target=_idle, name="misused")
     thread["join before start"] = _error_of(t.join)
@@ -952,12 +927,12 @@ def misuse(ctx=None) -> Misuse:
     seen: list[str] = []
     selfish = threading.Thread(target=_join_myself, args=(seen,), name="selfish")
     selfish.start()
-    _join_threads([selfish])
+    join_all([selfish])
     thread["join itself"] = seen[0]
     p = ctx.Process(target=_idle, name="misused")
     process["join before start"] = _error_of(p.join)
     p.start()
-    _join_processes([p])
+    join_all([p])
     process["start twice"] = _error_of(p.start)
     process["daemon after start"] = _error_of(lambda: _set_daemon(p))
     p.close()
@@ -990,7 +965,7 @@ class MissingComma:
 @example()
 def args_without_comma(ctx=None) -> MissingComma:
     """``args=(100)`` is the int 100, not a tuple: a Thread and a Process each given it."""
-    ctx = _context(ctx)
+    ctx = context(ctx)
     reported: list[str] = []
 
     def hook(info: threading.ExceptHookArgs) -> None:

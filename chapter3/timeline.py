@@ -163,9 +163,15 @@ class Recorder:
             time.sleep(seconds)
 
     def events(self) -> Timeline:
-        """Everything recorded so far, from every process and thread, in time order."""
+        """Everything recorded so far, from every process and thread, in time order.
+
+        Safe while others still write: a line whose write is still under way has
+        no newline yet, and is left for the next reader.
+        """
         with open(self.path, encoding="utf-8") as f:
-            return Timeline(Event(**json.loads(line)) for line in f if line.strip())
+            text = f.read()
+        whole = text[: text.rfind("\n") + 1]
+        return Timeline(Event(**json.loads(line)) for line in whole.splitlines() if line.strip())
 
 
 @contextmanager

@@ -57,3 +57,11 @@ def test_the_module_runner_prints_what_the_program_would_print():
     )
     assert done.stdout.count("runs the same function") == 2
     assert "concepts:same_program" in done.stdout
+
+
+def test_events_skip_a_line_still_being_written():
+    with recording() as rec:
+        rec.mark("whole")
+        with open(rec.path, "a", encoding="utf-8") as f:
+            f.write('{"lane": "x", "pid": 1, "kind": "mark", "te')  # a write caught half-way
+        assert [e.text for e in rec.events()] == ["whole"]
