@@ -22,11 +22,11 @@ from book.sources import (
     ROOT,
     TESTS,
     blocks,
+    claims_in_tests,
     page_claims,
     page_lang,
     page_stem,
     problems,
-    test_claims,
 )
 from book.status import claim_status, fresh_tests, stale_files
 
@@ -75,7 +75,7 @@ def on_config(config):
     signature = _inputs_signature()
     if STATE.get("signature") == signature:
         return config  # the i18n plugin builds each language with the same state
-    claims, tests = page_claims(), test_claims()
+    claims, tests = page_claims(), claims_in_tests()
     for problem in problems(claims, tests):
         log.warning("book: %s", problem)
     data = report.load()

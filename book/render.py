@@ -159,6 +159,11 @@ def run_block(run: dict, lang: str, title: str) -> str:
     )
 
 
+def _anchored(markdown: str, page: str) -> str:
+    """Links to anchors of the claim's own page, made to work from another page."""
+    return markdown.replace("](#", f"]({page}#")
+
+
 def one_line(markdown: str, limit: int = 160) -> str:
     text = re.sub(r"\s+", " ", markdown.split("\n\n")[0]).strip()
     text = text.replace("|", "\\|")
@@ -189,7 +194,7 @@ def ledger(
             tests = ", ".join(
                 f"[`{t.func}`]({test_url(repo_url, t.file, t.line)})" for t in _tests_of(st, c)
             )
-            text = one_line(c.statement)
+            text = one_line(_anchored(c.statement, f"{page_stem(c.page)}.md"))
             out.append(
                 f"| {badge(st.status, lang)} | [`{c.id}`]({page_stem(c.page)}.md"
                 f"#claim-{c.id}) | {text} | {tests} |\n"
@@ -230,7 +235,8 @@ def errata(
             f'<div class="erratum" data-claim-id="{c.id}" data-claim-status="{st.status}" '
             f"markdown>\n\n**{w['where']}:** [{c.heading}]({page}#claim-{c.id}) · "
             f"`{c.id}` · {badge(st.status, lang)}\n\n"
-            f"**{w['chapter']}:** {c.chapter_says}\n\n**{w['actual']}:** {c.statement}\n\n"
+            f"**{w['chapter']}:** {_anchored(c.chapter_says, page)}\n\n"
+            f"**{w['actual']}:** {_anchored(c.statement, page)}\n\n"
             f"**{w['evidence']}:** {tests}\n\n</div>\n"
         )
     return "".join(out)

@@ -98,13 +98,15 @@ def page_claims(docs: Path = DOCS) -> list[PageClaim]:
 
 @dataclass(frozen=True)
 class TestRef:
+    __test__ = False  # a record about a test, not a test: pytest must not collect it
+
     claim: str
     file: str  # relative to the repository root
     func: str
     line: int
 
 
-def test_claims(tests: Path = TESTS) -> list[TestRef]:
+def claims_in_tests(tests: Path = TESTS) -> list[TestRef]:
     """Every ``@pytest.mark.claim("...")`` on a test function or class, read statically."""
     out = []
     for path in sorted(tests.rglob("test_*.py")):
