@@ -45,7 +45,14 @@ def skip_unless_quiet() -> None:
 @pytest.fixture(autouse=True)
 def cpu_slot(request):
     """Shared for ordinary tests, exclusive for tests marked ``exclusive``."""
-    exclusive = request.node.get_closest_marker("exclusive") is not None
+    with slot(exclusive=request.node.get_closest_marker("exclusive") is not None):
+        yield
+
+
+@contextlib.contextmanager
+def slot(exclusive: bool = False):
+    """Hold the run's CPU slot. Fixtures wider than a test (a session's site build, say)
+    are set up before ``cpu_slot``, so they take the slot themselves with this."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of a run
     if fcntl is None or run is None:  # no workers: nothing else of this run is running
         if exclusive:

@@ -130,6 +130,7 @@ def test_the_page_server_refuses_past_its_budget():
 # §3.4: the cost of creating ----------------------------------------------------------
 
 
+@pytest.mark.exclusive
 @pytest.mark.claim("thread-creation-overhead-smaller")
 def test_a_batch_of_threads_starts_much_faster_than_a_batch_of_processes(ctx):
     cost = tc.creation_cost(ctx, n=8, repeat=3)
