@@ -30,6 +30,7 @@ from pathlib import Path
 
 import psutil
 
+from chapter3.outcomes import error_of
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
 from chapter3.waiting import context, join_all
@@ -48,15 +49,6 @@ def last_error(stderr: str) -> str:
             rest = [ln.strip() for ln in lines[i + 1 :] if ln.strip()]
             return f"{name}: {message.strip() or (rest[0] if rest else '')}"
     return ""
-
-
-def _outcome(call: Callable[[], object]) -> str:
-    """Call ``call``; ``"no error"``, or the exception it raised as ``"Type: message"``."""
-    try:
-        call()
-    except Exception as e:
-        return f"{type(e).__name__}: {e}"
-    return "no error"
 
 
 # --8<-- [start:scripts]
@@ -240,7 +232,7 @@ def _nothing() -> None:
 
 
 def _join_itself(conn) -> None:
-    conn.send(_outcome(lambda: multiprocessing.current_process().join(1)))
+    conn.send(error_of(lambda: multiprocessing.current_process().join(1)))
     conn.close()
 
 
@@ -268,24 +260,24 @@ def misuse(ctx=None) -> Misuse:
     twice = ctx.Process(target=_nothing, name="twice")
     twice.start()
     first_pid = twice.pid
-    start_twice = _outcome(twice.start)
+    start_twice = error_of(twice.start)
     second = twice.pid != first_pid
     join_all([twice])
 
     never_started = ctx.Process(target=_nothing)
-    join_before_start = _outcome(lambda: never_started.join(1))
+    join_before_start = error_of(lambda: never_started.join(1))
 
     r, w = ctx.Pipe(duplex=False)
     joiner = ctx.Process(target=_join_itself, args=(w,), name="self-joiner")
     joiner.start()
     child_says = r.recv() if r.poll(TIMEOUT) else "no answer"
     join_all([joiner])
-    main_says = _outcome(lambda: multiprocessing.current_process().join(1))
+    main_says = error_of(lambda: multiprocessing.current_process().join(1))
 
     hold_r, hold_w = ctx.Pipe(duplex=False)
     running = ctx.Process(target=_wait_for_message, args=(hold_r,), name="running")
     running.start()
-    close_running = _outcome(running.close)
+    close_running = error_of(running.close)
     hold_w.send("stop")
     join_all([running])
     running.close()
@@ -385,7 +377,7 @@ def args_without_comma(ctx=None) -> ArgsWithoutComma:
     """``args=('Python')`` and ``args=(5)``: parentheses without a comma make no tuple."""
     ctx = context(ctx)
     no_comma = ctx.Process(target=_takes_one, args=("Python"), name="no-comma")
-    start_ok = _outcome(no_comma.start) == "no error"
+    start_ok = error_of(no_comma.start) == "no error"
     join_all([no_comma])
 
     r, w = ctx.Pipe(duplex=False)
@@ -396,7 +388,7 @@ def args_without_comma(ctx=None) -> ArgsWithoutComma:
     r.close()
     w.close()
 
-    int_error = _outcome(lambda: ctx.Process(target=_takes_one, args=(5)))
+    int_error = error_of(lambda: ctx.Process(target=_takes_one, args=(5)))
 
     as_list = ctx.Process(target=_takes_one, args=["Python"])
     as_list.start()
@@ -422,7 +414,7 @@ def local_target(ctx=None) -> LocalTarget:
     """Start a process whose target is a lambda, which cannot be pickled."""
     ctx = context(ctx)
     p = ctx.Process(target=lambda: None, name="lambda")
-    outcome = _outcome(p.start)
+    outcome = error_of(p.start)
     started = p.pid is not None
     if started:
         join_all([p])

@@ -26,12 +26,12 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import current_process
 from typing import Any
 
+from chapter3.outcomes import error_of
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
 from chapter3.waiting import TIMEOUT, context, join_all
@@ -504,29 +504,23 @@ def fail_on_two(x: int) -> int:
 
 
 # --8<-- [start:misuse]
-def _error_of(call: Callable[[], Any]) -> str:
-    try:
-        call()
-    except Exception as e:
-        return f"{type(e).__name__}: {e}"
-    return "no error"
 
 
 def pool_misuse(ctx=None) -> dict[str, str]:
     """What a pool says to each common mistake: ``{mistake: "Error: message"}``."""
     ctx = context(ctx)
     out = {
-        "Pool(0)": _error_of(lambda: ctx.Pool(0)),
-        "Pool(maxtasksperchild=0)": _error_of(lambda: ctx.Pool(1, maxtasksperchild=0)),
+        "Pool(0)": error_of(lambda: ctx.Pool(0)),
+        "Pool(maxtasksperchild=0)": error_of(lambda: ctx.Pool(1, maxtasksperchild=0)),
     }
     with ctx.Pool(1) as pool:
-        out["join() before close()"] = _error_of(pool.join)
+        out["join() before close()"] = error_of(pool.join)
         pool.close()
-        out["apply_async() after close()"] = _error_of(lambda: pool.apply_async(abs, (-1,)))
-        out["map() after close()"] = _error_of(lambda: pool.map(abs, [-1]))
+        out["apply_async() after close()"] = error_of(lambda: pool.apply_async(abs, (-1,)))
+        out["map() after close()"] = error_of(lambda: pool.map(abs, [-1]))
         _join_pool(pool)
     pool.terminate()
-    out["apply() after terminate()"] = _error_of(lambda: pool.apply(abs, (-1,)))
+    out["apply() after terminate()"] = error_of(lambda: pool.apply(abs, (-1,)))
     return out
 
 
@@ -539,7 +533,7 @@ def unpicklable_task(ctx=None) -> tuple[str, str]:
             at_call = "no error"
         except Exception as e:
             return f"{type(e).__name__}: {e}", ""
-        at_get = _error_of(lambda: pending.get(TIMEOUT))
+        at_get = error_of(lambda: pending.get(TIMEOUT))
         pool.close()
         _join_pool(pool)
     return at_call, at_get
@@ -920,12 +914,12 @@ def failing_callback(ctx=None, kind: str = "raises", check: float = 1.0) -> Fail
                 f"close() 之后 join() 仍在阻塞: {join_blocked}",
                 en=f"join() after close() still blocked: {join_blocked}",
             )
-            terminate_error = _error_of(pool.terminate)
+            terminate_error = error_of(pool.terminate)
             rec.say(
                 f"terminate() 抛出 {terminate_error}", en=f"terminate() raised {terminate_error}"
             )
         finally:
-            _error_of(pool.terminate)  # a no-op once terminate() has run, even if it raised
+            error_of(pool.terminate)  # a no-op once terminate() has run, even if it raised
             for w in workers:  # the workers terminate() did not get to; no is_alive() here:
                 w.terminate()  # the joiner thread may be reaping them at this very moment
             if joiner.ident is not None:  # started: it returns once the workers are gone
@@ -1335,7 +1329,7 @@ def executor_shutdown(
         finally:
             gate.set()
             executor.shutdown(wait=True)
-        submit_after = _error_of(lambda: executor.submit(calculator, 1))
+        submit_after = error_of(lambda: executor.submit(calculator, 1))
         outcomes = tuple("cancelled" if f.cancelled() else f.result(TIMEOUT) for f in futures)
         cancelled = outcomes.count("cancelled")
         rec.say(

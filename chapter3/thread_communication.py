@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from chapter3.outcomes import error_of
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
 from chapter3.waiting import TIMEOUT, context, join_all
@@ -839,14 +840,6 @@ class Ownership:
     timeline: Timeline
 
 
-def _error_of(call: Callable[[], object]) -> str:
-    try:
-        call()
-    except Exception as e:
-        return f"{type(e).__name__}: {e}"
-    return "no error"
-
-
 @example()
 def lock_ownership() -> Ownership:
     """A ``Lock`` belongs to nobody; an ``RLock`` belongs to the thread that acquired it."""
@@ -858,7 +851,7 @@ def lock_ownership() -> Ownership:
 
         def other() -> None:
             lock.release()  # allowed: any thread may release a Lock
-            out["rlock"] = _error_of(rlock.release)
+            out["rlock"] = error_of(rlock.release)
             rec.say("另一线程释放了主线程的 Lock", en="another thread released main's Lock")
             rec.say(
                 f"另一线程释放 RLock：{out['rlock']}",
@@ -872,7 +865,7 @@ def lock_ownership() -> Ownership:
         reentrant = rlock.acquire(timeout=0)  # the owner may take it again ...
         rlock.release()
         rlock.release()  # ... and releases it as many times as it acquired it
-        unlocked = _error_of(lock.release)
+        unlocked = error_of(lock.release)
         rec.say(f"释放未上锁的 Lock：{unlocked}", en=f"releasing an unlocked Lock: {unlocked}")
         return Ownership(released, out["rlock"], reentrant, unlocked, rec.events())
 
@@ -1018,17 +1011,17 @@ def bad_input() -> BadInput:
     plain.release()  # a plain Semaphore just counts up: now 2 permits
     permits = sum(plain.acquire(timeout=0) for _ in range(3))
     outcomes = {
-        "Semaphore(-1)": _error_of(lambda: threading.Semaphore(-1)),
-        "BoundedSemaphore(1).release()": _error_of(bounded.release),
+        "Semaphore(-1)": error_of(lambda: threading.Semaphore(-1)),
+        "BoundedSemaphore(1).release()": error_of(bounded.release),
         "Semaphore(1).release(); permits": str(permits),
-        "Queue().get(timeout=-1)": _error_of(lambda: queue.Queue().get(timeout=-1)),
-        "Queue(1).put(x, timeout=-1)": _error_of(lambda: queue.Queue(1).put(0, timeout=-1)),
-        "Queue().put(x, timeout=-1)": _error_of(lambda: queue.Queue().put(0, timeout=-1)),
+        "Queue().get(timeout=-1)": error_of(lambda: queue.Queue().get(timeout=-1)),
+        "Queue(1).put(x, timeout=-1)": error_of(lambda: queue.Queue(1).put(0, timeout=-1)),
+        "Queue().put(x, timeout=-1)": error_of(lambda: queue.Queue().put(0, timeout=-1)),
         "Queue(0).full() after 3 puts": str(_filled(queue.Queue(0), 3).full()),
         "Queue(-1).full() after 3 puts": str(_filled(queue.Queue(-1), 3).full()),
-        "Queue().task_done()": _error_of(queue.Queue().task_done),
-        "Lock().acquire(timeout=-2)": _error_of(lambda: threading.Lock().acquire(timeout=-2)),
-        "Lock().acquire(False, timeout=1)": _error_of(
+        "Queue().task_done()": error_of(queue.Queue().task_done),
+        "Lock().acquire(timeout=-2)": error_of(lambda: threading.Lock().acquire(timeout=-2)),
+        "Lock().acquire(False, timeout=1)": error_of(
             lambda: threading.Lock().acquire(False, timeout=1)
         ),
     }
