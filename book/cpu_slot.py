@@ -45,8 +45,52 @@ def skip_unless_quiet() -> None:
 @pytest.fixture(autouse=True)
 def cpu_slot(request):
     """Shared for ordinary tests, exclusive for tests marked ``exclusive``."""
-    with slot(exclusive=request.node.get_closest_marker("exclusive") is not None):
+    exclusive = request.node.get_closest_marker("exclusive") is not None
+    with slot(exclusive=exclusive):
+        if exclusive:
+            request.node.cpu_before = _cpu_seconds()
         yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A timing claim that fails says who else used the CPUs while it measured."""
+    report = yield
+    if report.failed and call.when == "call" and hasattr(item, "cpu_before"):
+        use = _cpu_use(item.cpu_before, _cpu_seconds())
+        report.sections.append(("CPU time used while this timing claim ran", use))
+    return report
+
+
+def _cpu_seconds() -> tuple[float, dict[int, tuple[str, float]]]:
+    """The machine's busy CPU seconds so far, and each running process's share."""
+    t = psutil.cpu_times()
+    busy = t.user + t.system + sum(getattr(t, f, 0.0) for f in ("nice", "irq", "softirq"))
+    procs = {}
+    for p in psutil.process_iter(["name", "cpu_times"]):
+        times = p.info["cpu_times"]
+        if times is not None:
+            procs[p.pid] = (p.info["name"], times.user + times.system)
+    return busy, procs
+
+
+def _cpu_use(before, after) -> str:
+    """Who used the CPUs between two ``_cpu_seconds`` readings, the biggest users first."""
+    used = {
+        (pid, name): seconds - before[1][pid][1]
+        for pid, (name, seconds) in after[1].items()
+        if pid in before[1] and seconds > before[1][pid][1]
+    }
+    lines = [
+        f"{s:8.3f} s  pid {pid} ({name})"
+        for (pid, name), s in sorted(used.items(), key=lambda kv: -kv[1])[:8]
+    ]
+    short_lived = after[0] - before[0] - sum(used.values())
+    lines.append(
+        f"{short_lived:8.3f} s  processes that started or ended meanwhile "
+        "(this test's own among them)"
+    )
+    return "\n".join(lines)
 
 
 @contextlib.contextmanager
@@ -54,7 +98,7 @@ def slot(exclusive: bool = False):
     """Hold the run's CPU slot. Fixtures wider than a test (a session's site build, say)
     are set up before ``cpu_slot``, so they take the slot themselves with this."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of a run
-    if fcntl is None or run is None:  # no workers: nothing else of this run is running
+    if fcntl is None or not run:  # no workers: nothing else of this run is running
         if exclusive:
             skip_unless_quiet()
         yield

@@ -67,17 +67,21 @@ def _pin(cpu: int | None) -> None:
         os.sched_setaffinity(0, {cpu})
 
 
-def _busy(rec: Recorder, work: int, cpu: int | None, ready) -> None:
+def _busy(rec: Recorder, work: int, cpu: int | None, ready, cpu_s, i: int) -> None:
     _pin(cpu)
     ready.wait(TIMEOUT)  # a Barrier: both workers are placed before either starts
+    before = time.process_time()
     with rec.span("running", "spin"):
         spin(work)
+    cpu_s[i] = time.process_time() - before  # CPU time this worker really got
 
 
 @dataclass(frozen=True)
 class Schedule:
     parallel_s: float  # wall time of two workers free to use every CPU
     one_core_s: float  # wall time of the same two workers pinned to CPU 0
+    parallel_shares: tuple[float, ...]  # share of a CPU each free worker got while it ran
+    one_core_shares: tuple[float, ...]  # the same for the pinned workers
     timeline: Timeline  # both runs: "free-*" lanes, then "cpu0-*" lanes
 
     @property
@@ -85,35 +89,41 @@ class Schedule:
         return self.one_core_s / self.parallel_s
 
 
-def _timed_pair(ctx, work: int, cpu: int | None) -> tuple[float, Timeline]:
+def _timed_pair(ctx, work: int, cpu: int | None) -> tuple[float, tuple[float, ...], Timeline]:
     with recording() as rec:
-        ready = ctx.Barrier(2)
+        ready, cpu_s = ctx.Barrier(2), ctx.Array("d", 2)
         tag = "free" if cpu is None else f"cpu{cpu}"
         procs = [
-            ctx.Process(target=_busy, args=(rec, work, cpu, ready), name=f"{tag}-{i}")
+            ctx.Process(target=_busy, args=(rec, work, cpu, ready, cpu_s, i), name=f"{tag}-{i}")
             for i in range(2)
         ]
         for p in procs:
             p.start()
         join_all(procs)
         timeline = rec.events()
-        spans = timeline.spans()
-        return max(s.end for s in spans) - min(s.start for s in spans), timeline
+    spans = [timeline.spans(f"{tag}-{i}")[0] for i in range(2)]
+    wall = max(s.end for s in spans) - min(s.start for s in spans)
+    return (
+        wall,
+        tuple(c / (s.end - s.start) for c, s in zip(cpu_s[:], spans, strict=True)),
+        timeline,
+    )
 
 
 @example(work=1_000_000)
 def parallel_vs_pinned(ctx=None, work: int = 5_000_000, repeat: int = 1) -> Schedule:
     """Two CPU-bound processes, first free to run on every CPU, then both pinned to CPU 0.
 
-    With ``repeat`` > 1 each case keeps its fastest run, which filters out
-    moments when something else on the machine had the CPU.
+    With ``repeat`` > 1 each case keeps its fastest run. The shares of a CPU do not
+    depend on how fast the CPU happens to be, which on a shared machine changes
+    from one second to the next.
     """
     ctx = context(ctx)
     # Alternate the two cases, so that whatever else the machine does weighs on both.
     runs = [(_timed_pair(ctx, work, None), _timed_pair(ctx, work, 0)) for _ in range(repeat)]
     free = min((r[0] for r in runs), key=lambda r: r[0])
     pinned = min((r[1] for r in runs), key=lambda r: r[0])
-    return Schedule(free[0], pinned[0], Timeline([*free[1], *pinned[1]]))
+    return Schedule(free[0], pinned[0], free[1], pinned[1], Timeline([*free[2], *pinned[2]]))
 
 
 # --8<-- [end:parallel_vs_pinned]
@@ -382,31 +392,47 @@ def stop_a_thread_politely() -> bool:
 class ThreadSpeed:
     sequential_s: float  # two tasks one after the other, in the main thread
     threaded_s: float  # the same two tasks in two threads at once
+    cpus: float  # CPUs the two threads kept busy on average while they ran
 
     @property
     def ratio(self) -> float:
         return self.threaded_s / self.sequential_s
 
 
-def _time_two(task, threaded: bool) -> float:
-    start = time.monotonic()
-    if threaded:
-        threads = [threading.Thread(target=task) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(TIMEOUT)
-    else:
+def _run_timed(task, barrier, out: list) -> None:
+    barrier.wait(TIMEOUT)  # both threads start together
+    start, cpu = time.monotonic(), time.thread_time()
+    task()
+    out.append((start, time.monotonic(), time.thread_time() - cpu))
+
+
+def _time_two(task, threaded: bool) -> tuple[float, float]:
+    """Wall time of two runs of ``task``, and the CPUs they kept busy on average."""
+    if not threaded:
+        start, cpu = time.monotonic(), time.thread_time()
         task()
         task()
-    return time.monotonic() - start
+        wall = time.monotonic() - start
+        return wall, (time.thread_time() - cpu) / wall
+    runs: list[tuple[float, float, float]] = []
+    barrier = threading.Barrier(2)
+    threads = [threading.Thread(target=_run_timed, args=(task, barrier, runs)) for _ in "ab"]
+    for t in threads:
+        t.start()
+    join_all(threads)
+    wall = max(r[1] for r in runs) - min(r[0] for r in runs)
+    return wall, sum(r[2] for r in runs) / wall
 
 
 def two_tasks_in_threads(task, repeat: int = 3) -> ThreadSpeed:
-    """Fastest of ``repeat`` timings of two runs of ``task``, sequential and threaded."""
-    seq = min(_time_two(task, False) for _ in range(repeat))
-    par = min(_time_two(task, True) for _ in range(repeat))
-    return ThreadSpeed(seq, par)
+    """Fastest of ``repeat`` timings of two runs of ``task``, sequential and threaded.
+
+    The seconds depend on how fast the CPU is at the moment; the CPUs kept busy
+    do not: at most 1 when the threads take turns, up to 2 in parallel.
+    """
+    seq = min(_time_two(task, False)[0] for _ in range(repeat))
+    par = min((_time_two(task, True) for _ in range(repeat)), key=lambda run: run[0])
+    return ThreadSpeed(seq, *par)
 
 
 def python_work(n: int = 2_000_000):

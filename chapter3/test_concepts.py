@@ -36,9 +36,11 @@ def test_one_function_two_processes(ctx):
 @pytest.mark.exclusive
 @pytest.mark.claim("parallel-on-two-cores")
 def test_two_cpu_bound_processes_run_in_parallel(ctx):
-    run = concepts.parallel_vs_pinned(ctx, work=2_000_000, repeat=3)
-    # Ideal: 2.0 (one core does both jobs in turn). Busy machines push it down, not to 1.
-    assert run.ratio > 1.3, f"two cores {run.parallel_s:.3f} s, one core {run.one_core_s:.3f} s"
+    run = concepts.parallel_vs_pinned(ctx, work=2_000_000, repeat=2)
+    # Free: each had a CPU of its own all the time (ideal 1.0), so the pair took the time
+    # of one. Pinned: they took turns (ideal 0.5 each), so the pair took twice that.
+    assert min(run.parallel_shares) > 0.85, run
+    assert max(run.one_core_shares) < 0.7, run
 
 
 @linux_only
@@ -127,12 +129,12 @@ def test_no_way_to_kill_a_thread_from_outside(ctx):
 @pytest.mark.claim("one-thread-runs-python-at-a-time")
 def test_python_bytecode_runs_in_one_thread_at_a_time():
     python = concepts.two_tasks_in_threads(concepts.python_work(1_000_000))
-    # In parallel it would be ~0.5; the GIL keeps it at ~1.0 (or a bit more).
-    assert python.ratio > 0.8, python
+    # The GIL: two threads of bytecode never keep more than one CPU busy between them.
+    assert python.cpus < 1.15, python
     if len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else [0]) >= 2:
         hashing = concepts.two_tasks_in_threads(concepts.hashing_work(32))
-        # C code that releases the GIL overlaps: clearly below the bytecode ratio.
-        assert hashing.ratio < 0.8 * python.ratio, (hashing, python)
+        # C code that releases the GIL: well over one CPU at once (ideal 2).
+        assert hashing.cpus > 1.3, hashing
 
 
 @pytest.mark.exclusive

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from book.cpu_slot import slot
 from chapter3 import process_sync as ps
 
 QUICK = (0.05, 0.1)  # seconds a process holds a permit in the quick runs
@@ -236,10 +237,14 @@ def test_threading_lock_says_runtimeerror_instead():
     ids=lambda p: f"{p[0]}-buffer-{p[1]}",
 )
 def buns(request):
-    """One run per start method and buffer size, shared by the tests of its invariants."""
+    """One run per start method and buffer size, shared by the tests of its invariants.
+
+    Set up before any test's CPU slot, so it takes the slot itself: a timing claim
+    measuring in another worker must not share the CPUs with these processes."""
     method, size = request.param
     ctx = multiprocessing.get_context(method)
-    return ps.producer_consumer(ctx, maxsize=size, make=FAST, chew=SLOW)
+    with slot():
+        return ps.producer_consumer(ctx, maxsize=size, make=FAST, chew=SLOW)
 
 
 @pytest.mark.claim("example-3-9-buffer-bound")
