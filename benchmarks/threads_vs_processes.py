@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 from chapter3 import concepts
 from chapter3 import thread_creation as tc
 
@@ -29,7 +31,7 @@ HEADER = ("情形 case", "方式 how", "时间 time", "加速比 speed-up", "占
 
 
 def machine() -> dict[str, str]:
-    """What the figures depend on: CPU, usable cores, Python, GIL, load, date."""
+    """What the figures depend on: CPU, usable cores, Python, GIL, other programs, date."""
     model = platform.processor() or "?"
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
@@ -37,13 +39,15 @@ def machine() -> dict[str, str]:
     except (OSError, StopIteration):
         pass
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    # Measured, not the load average: that lags a minute behind (a test run just before
+    # would count as load).
+    busy = sum(psutil.cpu_percent(interval=1.0, percpu=True))
     gil = "GIL" if tc.gil_enabled() else "free-threaded, no GIL"
     return {
         "machine": f"{model}, {usable}/{os.cpu_count()} CPUs usable, {platform.system()} "
         f"{platform.release()}",
         "python": f"{platform.python_implementation()} {platform.python_version()} ({gil})",
-        "load": f"{load:.2f}",
+        "busy": f"{busy:.0f}",
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -90,7 +94,13 @@ def gil_rows(work: int, megabytes: int, repeat: int) -> list[tuple]:
     case = "hashlib.sha256, 2 × 8 × 64 MB"
     rows.append((case, "in turn, main thread", _ms(hashing.sequential_s), "1.00", ""))
     rows.append(
-        (case, "2 threads (GIL released)", _ms(hashing.threaded_s), f"{1 / hashing.ratio:.2f}", "")
+        (
+            case,
+            "2 threads (GIL released)",
+            _ms(hashing.threaded_s),
+            f"{1 / hashing.ratio:.2f}",
+            f"{hashing.cpus:.2f}",
+        )
     )
     return rows
 
@@ -172,16 +182,17 @@ def table(rows: list[tuple]) -> str:
 
 def busy_warning(info: dict[str, str]) -> str:
     """A warning when the machine was busy: other programs then hold the speed-ups down."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = float(info["load"])
-    if not load > 0.5 * usable:
+    from book.cpu_slot import QUIET  # here, not at the top: spawned workers import this file
+
+    busy = float(info["busy"])
+    if not busy > QUIET:
         return ""
     return (
         f'!!! warning "测量时机器繁忙 · the machine was busy"\n'
-        f"    负载 {load:.1f}，可用 CPU {usable} 个：其他程序占用了 CPU，计算类的加速比被压低，"
+        f"    开始测量前，其他程序占用了相当于 {busy:.0f}% 个 CPU：计算类的加速比会被压低，"
         "“占用 CPU”一栏显示了各方式实际得到的 CPU。内核状态的采样不受影响。\n\n"
-        f"    Load average {load:.1f} on {usable} usable CPUs: other programs used the CPUs and "
-        "held the computing speed-ups down; the CPUs-busy column shows what each way really "
+        f"    Just before the measurements, other programs used {busy:.0f}% of one CPU: the "
+        "computing speed-ups are held down; the CPUs-busy column shows what each way really "
         "got. The kernel-state samples are not affected.\n\n"
     )
 
@@ -190,7 +201,8 @@ def markdown(info: dict[str, str], rows: list[tuple], notes: str) -> str:
     return (
         "<!-- written by `uv run python -m benchmarks.threads_vs_processes`: do not edit -->\n\n"
         f"**机器 machine:** {info['machine']} · **Python:** {info['python']} · "
-        f"**日期 date:** {info['date']} · **负载 load average:** {info['load']}\n\n"
+        f"**日期 date:** {info['date']} · **开始前其他程序的 CPU 占用 other programs' CPU "
+        f"use before:** {info['busy']}%\n\n"
         f"{busy_warning(info)}{table(rows)}\n\n{notes}\n"
     )
 
@@ -219,7 +231,8 @@ def main(argv: list[str] | None = None) -> None:
         *cost_rows(8, 2 if quick else 5),
         *ready_rows(50 if quick else 500),
     ]
-    print(f"{info['machine']}\n{info['python']} · {info['date']} · load {info['load']}\n")
+    print(f"{info['machine']}\n{info['python']} · {info['date']}")
+    print(f"other programs' CPU use before: {info['busy']}% of one CPU\n")
     width = [max(len(str(r[i])) for r in [HEADER, *rows]) for i in range(len(HEADER))]
     for row in [HEADER, *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
