@@ -7,7 +7,7 @@ from html import escape
 
 from book.sources import PageClaim, TestRef, page_stem
 from book.status import Status
-from book.svg import timeline_svg
+from book.svg import timeline_svg, worth_drawing
 
 WORDS = {
     "zh": {
@@ -148,14 +148,18 @@ def run_block(run: dict, lang: str, title: str) -> str:
     lines = "\n".join(run["transcript"][lang]) or "(—)"
     method = f" · {w['method']}: <code>{run['method']}</code>" if run["method"] else ""
     fence = "```"
+    figure = (
+        f'<figure class="timeline-figure">{timeline_svg(run["events"], lang, title)}'
+        f"<figcaption>{w['figure']}: {escape(title)}</figcaption></figure>\n\n"
+        if worth_drawing(run["events"])
+        else f'<p class="example-run-caption">{escape(title)}</p>\n\n'
+    )
     return (
         f'<div class="example-run" data-example="{run["key"]}" markdown>\n\n'
         f'<p class="example-run-head"><strong>{run["label"] or run["key"]} · {w["output"]}'
         f"</strong> · {w['run_note']}{method} · "
         f"{w['quick']}: <code>{escape(quick)}</code></p>\n\n"
-        f"{fence}text\n{lines}\n{fence}\n\n"
-        f'<figure class="timeline-figure">{timeline_svg(run["events"], lang, title)}'
-        f"<figcaption>{w['figure']}: {escape(title)}</figcaption></figure>\n\n</div>\n"
+        f"{fence}text\n{lines}\n{fence}\n\n{figure}</div>\n"
     )
 
 

@@ -41,6 +41,12 @@ def _text_width(text: str) -> float:
     return sum(13.2 if ord(ch) > 0x2E80 else 6.7 for ch in text)
 
 
+def worth_drawing(events: list[dict]) -> bool:
+    """A timeline shows who did what when: with one lane and no spans it has nothing
+    to add to the printed output (runs that only compare results side by side)."""
+    return any(e["kind"] == "begin" for e in events) or len({e["lane"] for e in events}) > 1
+
+
 def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
     """An SVG figure of recorded events (dicts with lane, pid, kind, text, en, t, state)."""
     if not events:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from book.svg import timeline_svg
+from book.svg import timeline_svg, worth_drawing
 from chapter3.timeline import recording
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -25,6 +25,15 @@ def test_a_timeline_becomes_an_svg_with_one_lane_per_process_or_thread():
         assert any(r.get("class") == "tl-blocked" for r in root.iter(f"{SVG}rect"))
         titles = "".join(t.text or "" for t in root.iter(f"{SVG}title"))
         assert ("开始" if lang == "zh" else "start") in titles
+
+
+def test_only_timelines_with_something_to_show_are_drawn():
+    said = {"lane": "MainProcess", "kind": "say"}
+    span = [{"lane": "MainProcess", "kind": "begin"}, {"lane": "MainProcess", "kind": "end"}]
+    assert not worth_drawing([said, said])  # one lane of prints: the output says it all
+    assert worth_drawing([said, *span])  # how long something took
+    assert worth_drawing([said, {**said, "lane": "MainProcess/t"}])  # who said what
+    assert not worth_drawing([])
 
 
 def test_a_recorder_refuses_an_unknown_state():

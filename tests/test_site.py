@@ -8,7 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from book.hooks import captured_run
 from book.sources import page_claims, page_stem
+from book.svg import worth_drawing
 
 STATUSES = {"verified", "corrected", "skipped", "failed", "unverified"}
 
@@ -93,8 +95,22 @@ def test_each_page_switches_language_and_has_search(built_site):
 
 
 @pytest.mark.timeout(900)
-def test_every_example_run_shows_output_and_a_timeline(built_site):
+def test_every_example_run_shows_output_and_a_timeline_worth_drawing(built_site):
+    drawn = 0
     for page in built_site.rglob("index.html"):
         html = page.read_text(encoding="utf-8")
-        for block in re.findall(r'<div class="example-run".*?</figure>', html, re.DOTALL):
-            assert "<svg" in block and "tl-label" in block, f"{page}: a run without a figure"
+        starts = [m.start() for m in re.finditer(r'<div class="example-run"', html)]
+        for start, end in zip(starts, [*starts[1:], len(html)], strict=True):
+            block = html[start:end]
+            key = re.match(r'<div class="example-run" data-example="([^"]+)"', block).group(1)
+            run = captured_run(key)
+            assert "<pre" in block, f"{page}: {key} without its output"
+            ending = re.search(r'class="(timeline-figure|example-run-caption)"', block)
+            assert ending, f"{page}: {key} has neither a figure nor a caption"
+            if worth_drawing(run["events"]) or run["label"]:  # every 例 3-x gets its figure
+                assert ending.group(1) == "timeline-figure", f"{page}: {key} without a figure"
+                assert "<svg" in block and "tl-label" in block
+                drawn += 1
+            else:
+                assert ending.group(1) == "example-run-caption", f"{page}: {key}: empty figure"
+    assert drawn > 50
