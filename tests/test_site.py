@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -100,7 +101,7 @@ def test_every_example_run_shows_output_and_a_timeline_worth_drawing(built_site)
     for page in built_site.rglob("index.html"):
         html = page.read_text(encoding="utf-8")
         starts = [m.start() for m in re.finditer(r'<div class="example-run"', html)]
-        for start, end in zip(starts, [*starts[1:], len(html)], strict=True):
+        for start, end in itertools.pairwise([*starts, len(html)]):
             block = html[start:end]
             key = re.match(r'<div class="example-run" data-example="([^"]+)"', block).group(1)
             run = captured_run(key)
