@@ -70,10 +70,10 @@ def _pin(cpu: int | None) -> None:
 def _busy(rec: Recorder, work: int, cpu: int | None, ready, cpu_s, i: int) -> None:
     _pin(cpu)
     ready.wait(TIMEOUT)  # a Barrier: both workers are placed before either starts
-    before = time.process_time()
     with rec.span("running", "spin"):
+        before = time.process_time()
         spin(work)
-    cpu_s[i] = time.process_time() - before  # CPU time this worker really got
+        cpu_s[i] = time.process_time() - before  # CPU time this worker really got
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,17 @@ def parallel_vs_pinned(ctx=None, work: int = 5_000_000, repeat: int = 1) -> Sche
     runs = [(_timed_pair(ctx, work, None), _timed_pair(ctx, work, 0)) for _ in range(repeat)]
     free = min((r[0] for r in runs), key=lambda r: r[0])
     pinned = min((r[1] for r in runs), key=lambda r: r[0])
-    return Schedule(free[0], pinned[0], free[1], pinned[1], Timeline([*free[2], *pinned[2]]))
+    with recording() as rec:
+        for zh, en, (wall, shares, _) in (
+            ("两个核心", "two cores", free),
+            ("一个核心", "one core", pinned),
+        ):
+            pct = " / ".join(f"{s:.0%}" for s in shares)
+            rec.say(
+                f"{zh}: {wall:.3f} 秒，各得 CPU {pct}", en=f"{en}: {wall:.3f} s, CPU share {pct}"
+            )
+        said = rec.events()
+    return Schedule(free[0], pinned[0], free[1], pinned[1], Timeline([*free[2], *pinned[2], *said]))
 
 
 # --8<-- [end:parallel_vs_pinned]
