@@ -48,6 +48,7 @@ def cpu_slot(request):
     exclusive = request.node.get_closest_marker("exclusive") is not None
     with slot(exclusive=exclusive):
         if exclusive:
+            skip_unless_quiet()
             request.node.cpu_before = _cpu_seconds()
         yield
 
@@ -95,19 +96,18 @@ def _cpu_use(before, after) -> str:
 
 @contextlib.contextmanager
 def slot(exclusive: bool = False):
-    """Hold the run's CPU slot. Fixtures wider than a test (a session's site build, say)
-    are set up before ``cpu_slot``, so they take the slot themselves with this."""
+    """Hold the run's CPU slot: shared, or ``exclusive`` (nothing else of the run runs).
+
+    Fixtures wider than a test are set up before ``cpu_slot``, so they take the slot
+    themselves with this: a session's site build takes it alone, so that the example
+    runs it records are not slowed down by the rest of the suite."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of a run
     if fcntl is None or not run:  # no workers: nothing else of this run is running
-        if exclusive:
-            skip_unless_quiet()
         yield
         return
     with open(Path(tempfile.gettempdir()) / f"pytest-cpu-slot-{run}.lock", "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         try:
-            if exclusive:
-                skip_unless_quiet()
             yield
         finally:
             with contextlib.suppress(OSError):

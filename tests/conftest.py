@@ -46,7 +46,7 @@ def built_site(tmp_path_factory) -> Path:
     """The site, built strictly in both languages, without rerunning the claim tests."""
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "BOOK_VERIFY": "0", "NO_MKDOCS_2_WARNING": "1"}
-    with slot():  # the build runs examples: keep timing claims of the run off the CPUs meanwhile
+    with slot(exclusive=True):  # its example runs are shown on the pages: run them alone
         done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
             cwd=ROOT,
