@@ -209,10 +209,14 @@ def markdown(info: dict[str, str], rows: list[tuple], notes: str) -> str:
 
 NOTES = (
     "加速比 = 依次执行的时间 ÷ 该方式的时间；占用 CPU = 各工作者的 CPU 时间之和 ÷ 墙钟时间。"
-    "计算类各行只计计算本身（工作者就绪后才计时），不含启动进程的时间；HTTP 各行含启动时间。  \n"
+    "计算类各行只计计算本身（工作者就绪后才计时），不含启动进程的时间；HTTP 各行含启动时间。"
+    "spawn 和 forkserver 启动的工作进程会重新导入主模块（这里就是本基准测试的模块，连同它导入的"
+    " psutil 和本章的模块），这也算在它们的启动时间里。  \n"
     "Speed-up = time in turn ÷ time this way; CPUs busy = the workers' CPU time ÷ wall time. "
     "The computing rows time the computing only (workers start timing once ready), not the "
-    "start of processes; the HTTP rows include it."
+    "start of processes; the HTTP rows include it. A worker started by spawn or forkserver "
+    "imports the main module again (here this benchmark's module, with psutil and the "
+    "chapter's modules it imports): that is part of its start cost."
 )
 
 
