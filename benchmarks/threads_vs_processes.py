@@ -99,7 +99,7 @@ def gil_rows(work: int, megabytes: int, repeat: int) -> list[tuple]:
             "2 threads (GIL released)",
             _ms(hashing.threaded_s),
             f"{1 / hashing.ratio:.2f}",
-            f"{hashing.cpus:.2f}",
+            f"{hashing.cores:.2f}",
         )
     )
     return rows

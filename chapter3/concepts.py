@@ -6,9 +6,11 @@ Every function here runs real processes or threads and returns what happened;
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
 import statistics
 import sys
 import threading
@@ -28,6 +30,11 @@ def spin(n: int) -> int:
     for i in range(n):
         total += i
     return total
+
+
+def extent(spans) -> float:
+    """Time from the first span's start to the last one's end."""
+    return max(s.end for s in spans) - min(s.start for s in spans)
 
 
 # --8<-- [start:same_program]
@@ -102,9 +109,8 @@ def _timed_pair(ctx, work: int, cpu: int | None) -> tuple[float, tuple[float, ..
         join_all(procs)
         timeline = rec.events()
     spans = [timeline.spans(f"{tag}-{i}")[0] for i in range(2)]
-    wall = max(s.end for s in spans) - min(s.start for s in spans)
     return (
-        wall,
+        extent(spans),
         tuple(c / (s.end - s.start) for c, s in zip(cpu_s[:], spans, strict=True)),
         timeline,
     )
@@ -399,50 +405,82 @@ def stop_a_thread_politely() -> bool:
 
 # --8<-- [start:gil]
 @dataclass(frozen=True)
-class ThreadSpeed:
-    sequential_s: float  # two tasks one after the other, in the main thread
-    threaded_s: float  # the same two tasks in two threads at once
-    cpus: float  # CPUs the two threads kept busy on average while they ran
+class TwoWays:
+    """Two runs of one task, one after the other in the main thread, then in two threads."""
+
+    kind: str
+    sequential_s: float
+    threaded_s: float
+    thread_cpu_s: float  # CPU time the two threads used together (time.thread_time)
+    sequential_cpu_s: float  # CPU time of the two runs in the main thread
 
     @property
     def ratio(self) -> float:
+        """Threaded time over sequential: ~1.0 when serialised, ~0.5 in parallel on 2 cores."""
         return self.threaded_s / self.sequential_s
 
+    @property
+    def cores(self) -> float:
+        """How many CPUs the threads kept busy on average."""
+        return self.thread_cpu_s / self.threaded_s
 
-def _run_timed(task, barrier, out: list) -> None:
-    barrier.wait(TIMEOUT)  # both threads start together
-    start, cpu = time.monotonic(), time.thread_time()
-    task()
-    out.append((start, time.monotonic(), time.thread_time() - cpu))
+    @property
+    def sequential_cores(self) -> float:
+        """The share of a CPU the main thread got while running the task in turn."""
+        return self.sequential_cpu_s / self.sequential_s
 
 
-def _time_two(task, threaded: bool) -> tuple[float, float]:
-    """Wall time of two runs of ``task``, and the CPUs they kept busy on average."""
-    if not threaded:
-        start, cpu = time.monotonic(), time.thread_time()
+def _timed(rec: Recorder, kind: str, task, barrier, cpu: queue.SimpleQueue) -> None:
+    if barrier is not None:
+        barrier.wait(TIMEOUT)  # both threads start computing together
+    before = time.thread_time()
+    with rec.span("running", kind):
         task()
-        task()
-        wall = time.monotonic() - start
-        return wall, (time.thread_time() - cpu) / wall
-    runs: list[tuple[float, float, float]] = []
+    cpu.put(time.thread_time() - before)
+
+
+def two_ways(rec: Recorder, kind: str, task) -> TwoWays:
+    """Time ``task`` twice in a row in this thread, then twice at once in two threads."""
+    cpu: queue.SimpleQueue = queue.SimpleQueue()
+    _timed(rec, kind, task, None, cpu)
+    _timed(rec, kind, task, None, cpu)
     barrier = threading.Barrier(2)
-    threads = [threading.Thread(target=_run_timed, args=(task, barrier, runs)) for _ in "ab"]
+    threads = [
+        threading.Thread(target=_timed, args=(rec, kind, task, barrier, cpu), name=f"{kind}-{i}")
+        for i in range(2)
+    ]
     for t in threads:
         t.start()
     join_all(threads)
-    wall = max(r[1] for r in runs) - min(r[0] for r in runs)
-    return wall, sum(r[2] for r in runs) / wall
+    spans = [s for s in rec.events().spans() if s.text == kind]
+    main_lane = [s for s in spans if "/" not in s.lane]
+    in_threads = [s for s in spans if "/" in s.lane]
+    cpu_s = [cpu.get_nowait() for _ in range(4)]
+    return TwoWays(
+        kind, extent(main_lane), extent(in_threads), cpu_s[2] + cpu_s[3], cpu_s[0] + cpu_s[1]
+    )
 
 
-def two_tasks_in_threads(task, repeat: int = 3) -> ThreadSpeed:
-    """Fastest of ``repeat`` timings of two runs of ``task``, sequential and threaded.
+def faster(a: TwoWays, b: TwoWays) -> TwoWays:
+    """The faster sequential and the faster threaded run of two, each with its CPU time."""
+    seq = min(a, b, key=lambda r: r.sequential_s)
+    fast = min(a, b, key=lambda r: r.threaded_s)
+    return TwoWays(
+        a.kind, seq.sequential_s, fast.threaded_s, fast.thread_cpu_s, seq.sequential_cpu_s
+    )
+
+
+def two_tasks_in_threads(task, repeat: int = 3) -> TwoWays:
+    """Fastest of ``repeat`` timings of two runs of ``task``, in turn and in two threads.
 
     The seconds depend on how fast the CPU is at the moment; the CPUs kept busy
     do not: at most 1 when the threads take turns, up to 2 in parallel.
     """
-    seq = min(_time_two(task, False)[0] for _ in range(repeat))
-    par = min((_time_two(task, True) for _ in range(repeat)), key=lambda run: run[0])
-    return ThreadSpeed(seq, *par)
+    runs = []
+    for _ in range(repeat):
+        with recording() as rec:
+            runs.append(two_ways(rec, "task", task))
+    return functools.reduce(faster, runs)
 
 
 def python_work(n: int = 2_000_000):

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from chapter3.concepts import spin
+from chapter3.concepts import TwoWays, extent, faster, spin, two_ways
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
 from chapter3.waiting import context, join_all
@@ -183,67 +183,6 @@ def compress_work(megabytes: int = 4) -> Callable[[], int]:
 
 
 @dataclass(frozen=True)
-class TwoWays:
-    """Two runs of one task, one after the other in the main thread, then in two threads."""
-
-    kind: str
-    sequential_s: float
-    threaded_s: float
-    thread_cpu_s: float  # CPU time the two threads used together (time.thread_time)
-    sequential_cpu_s: float  # CPU time of the two runs in the main thread
-
-    @property
-    def ratio(self) -> float:
-        """Threaded time over sequential: ~1.0 when serialised, ~0.5 in parallel on 2 cores."""
-        return self.threaded_s / self.sequential_s
-
-    @property
-    def cores(self) -> float:
-        """How many CPUs the threads kept busy on average."""
-        return self.thread_cpu_s / self.threaded_s
-
-    @property
-    def sequential_cores(self) -> float:
-        """The share of a CPU the main thread got while running the task in turn."""
-        return self.sequential_cpu_s / self.sequential_s
-
-
-def _timed(rec: Recorder, kind: str, task, barrier, cpu: queue.SimpleQueue) -> None:
-    if barrier is not None:
-        barrier.wait(TIMEOUT)  # both threads start computing together
-    before = time.thread_time()
-    with rec.span("running", kind):
-        task()
-    cpu.put(time.thread_time() - before)
-
-
-def _extent(spans) -> float:
-    return max(s.end for s in spans) - min(s.start for s in spans)
-
-
-def two_ways(rec: Recorder, kind: str, task) -> TwoWays:
-    """Time ``task`` twice in a row in this thread, then twice at once in two threads."""
-    cpu: queue.SimpleQueue = queue.SimpleQueue()
-    _timed(rec, kind, task, None, cpu)
-    _timed(rec, kind, task, None, cpu)
-    barrier = threading.Barrier(2)
-    threads = [
-        threading.Thread(target=_timed, args=(rec, kind, task, barrier, cpu), name=f"{kind}-{i}")
-        for i in range(2)
-    ]
-    for t in threads:
-        t.start()
-    join_all(threads)
-    spans = [s for s in rec.events().spans() if s.text == kind]
-    main_lane = [s for s in spans if "/" not in s.lane]
-    in_threads = [s for s in spans if "/" in s.lane]
-    cpu_s = [cpu.get_nowait() for _ in range(4)]
-    return TwoWays(
-        kind, _extent(main_lane), _extent(in_threads), cpu_s[2] + cpu_s[3], cpu_s[0] + cpu_s[1]
-    )
-
-
-@dataclass(frozen=True)
 class GilAndC:
     """Pure Python against zlib, each run in turn and in two threads."""
 
@@ -269,17 +208,7 @@ def gil_and_c_code(work: int = 3_000_000, megabytes: int = 8, repeat: int = 1) -
         with recording() as rec:
             for kind, task in (("python", python_task), ("zlib", zlib_task)):
                 run = two_ways(rec, kind, task)
-                if kind in best:  # keep the fastest of each way (and that run's CPU time)
-                    seq = min(run, best[kind], key=lambda r: r.sequential_s)
-                    fast = min(run, best[kind], key=lambda r: r.threaded_s)
-                    run = TwoWays(
-                        kind,
-                        seq.sequential_s,
-                        fast.threaded_s,
-                        fast.thread_cpu_s,
-                        seq.sequential_cpu_s,
-                    )
-                best[kind] = run
+                best[kind] = faster(best[kind], run) if kind in best else run
             for run in best.values():
                 rec.say(
                     f"{run.kind}: 依次 {run.sequential_s:.3f} 秒，两个线程 {run.threaded_s:.3f} 秒"
@@ -376,7 +305,7 @@ def _cpu_bound_once(ctx, work: int) -> tuple:
     spans = timeline.spans()
 
     def wall(test) -> float:
-        return _extent([s for s in spans if test(s.lane)])
+        return extent([s for s in spans if test(s.lane)])
 
     return (
         wall(lambda lane: lane == "MainProcess"),
