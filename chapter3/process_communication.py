@@ -306,24 +306,34 @@ class Race:
 
 
 # --8<-- [start:lost_update]
-def _add_one(rec: Recorder, counter, reads, saw_other, me: int, flags, locked, window) -> None:
+FIRST, SECOND = 0, 1  # the process that reads first (and is held), and the other one
+
+
+def _add_one(rec: Recorder, counter, me: int, locked: bool, pids, reads, flags, gate) -> None:
     """``counter.value += 1`` spelled out as its two steps, read and write.
 
-    Between them the process waits (at most ``window`` seconds) until the other
-    process has read too: without the lock both read the same value; with it,
-    the other cannot read until this one has written.
+    ``flags`` are three Events per process: ``trying`` (set just before it asks
+    for the lock), ``inside`` (set as soon as it has it) and ``has_read``. The
+    first process is held between its read and its write until the parent
+    opens ``gate``; without the lock the other can read the old value meanwhile.
     """
-    mine, other = flags[me], flags[1 - me]
+    trying, inside, has_read = flags[me]
+    pids[me] = os.getpid()
+    trying.set()
     if locked:
         with rec.span("blocked", "get_lock().acquire()"):
-            counter.get_lock().acquire()
+            if not counter.get_lock().acquire(timeout=TIMEOUT):
+                raise TimeoutError("get_lock().acquire()")
     try:
+        inside.set()
         old = counter.value  # step 1: read (the Value takes its lock for this alone)
         reads[me] = int(old)
-        mine.set()
-        with rec.span("waiting", "other.wait()"):
-            saw_other[me] = other.wait(window)
+        has_read.set()
+        if me == FIRST:
+            with rec.span("waiting", "gate.wait()"):  # held between read and write
+                gate.wait(TIMEOUT)
         counter.value = old + 1  # step 2: write (it takes the lock again, for this alone)
+        rec.mark(f"写入 {old + 1}", en=f"wrote {old + 1}")
     finally:
         if locked:
             counter.get_lock().release()
@@ -333,48 +343,62 @@ def _add_one(rec: Recorder, counter, reads, saw_other, me: int, flags, locked, w
 class Increments:
     locked: bool
     final: int  # the counter after two increments
-    reads: list[int]  # the value each process read before writing
-    saw_other_read: list[bool]  # did the other read while this one held its value?
+    reads: list[int]  # the value each process read before writing: [first, second]
+    second_got_in: bool  # did the second get past acquire while the first was held?
+    pids: list[int]  # of the first and the second process
 
 
-def two_increments(ctx=None, locked: bool = False, window: float = 1.0, rec=None) -> Increments:
+def two_increments(ctx=None, locked: bool = False, patience: float = 1.0, rec=None) -> Increments:
     """Two processes each add 1 to a shared Value, with or without ``get_lock()``.
 
-    Unlocked, each waits up to ``TIMEOUT`` for the other's read (it always comes:
-    the update is lost every time); locked, it waits ``window`` (it never comes).
+    The parent forces the worst timing: the first process reads and is held
+    before writing; only then does the second start. The parent waits up to
+    ``patience`` seconds for the second to get in (past ``acquire``, or straight
+    to its read without the lock), then lets the first go on.
     """
     ctx = context(ctx)
     rec = rec or _NoRecorder()
     counter = ctx.Value("i", 0)
-    reads, saw = ctx.Array("i", [-1, -1]), ctx.Array("b", [0, 0])
-    flags = [ctx.Event(), ctx.Event()]
+    pids, reads = ctx.Array("i", [0, 0]), ctx.Array("i", [-1, -1])
+    flags = [[ctx.Event() for _ in range(3)] for _ in (FIRST, SECOND)]
+    gate = ctx.Event()
     tag = "locked" if locked else "unlocked"
-    procs = [
+    first, second = (
         ctx.Process(
             target=_add_one,
-            args=(rec, counter, reads, saw, me, flags, locked, window if locked else TIMEOUT),
-            name=f"{tag}-{me}",
+            args=(rec, counter, me, locked, pids, reads, flags, gate),
+            name=f"{tag}-{label}",
         )
-        for me in (0, 1)
-    ]
-    rec.mark("start()")
-    for p in procs:
-        p.start()
-    with rec.span("blocked", "join()"):
-        join_all(procs)
+        for me, label in ((FIRST, "first"), (SECOND, "second"))
+    )
+    try:
+        first.start()
+        if not flags[FIRST][2].wait(TIMEOUT):  # it has read, and is held before writing
+            raise TimeoutError("the first process never read")
+        second.start()
+        if not flags[SECOND][0].wait(TIMEOUT):  # the second is about to ask for the lock
+            raise TimeoutError("the second process never started")
+        with rec.span("waiting", f"inside.wait({patience})"):
+            got_in = flags[SECOND][1].wait(patience)
+        if got_in:  # no lock held it back: let it read the old value too
+            flags[SECOND][2].wait(TIMEOUT)
+        rec.mark("gate.set()")
+    finally:
+        gate.set()
+        join_all([p for p in (first, second) if p.pid is not None])
     final = counter.value
     rec.say(
         f"{'加锁' if locked else '不加锁'}：两次 += 1 之后 counter = {final}",
         en=f"{tag}: after two += 1, counter = {final}",
     )
-    return Increments(locked, final, reads[:], [bool(s) for s in saw])
+    return Increments(locked, final, reads[:], got_in, pids[:])
 
 
-@example(window=0.3)
-def lost_update(ctx=None, window: float = 1.0) -> LostUpdate:
+@example(patience=0.3)
+def lost_update(ctx=None, patience: float = 1.0) -> LostUpdate:
     """The same two increments, first without the Value's lock, then holding it."""
     with recording() as rec:
-        runs = {flag: two_increments(ctx, flag, window, rec) for flag in (False, True)}
+        runs = {flag: two_increments(ctx, flag, patience, rec) for flag in (False, True)}
         return LostUpdate(runs[False], runs[True], rec.events())
 
 
@@ -399,13 +423,15 @@ def _sender(rec: Recorder, conn, n: int, pause: float, all_sent) -> None:
         rec.say(f"proc1 发送：{i}", en=f"proc1 sends: {i}")
         conn.send(i)
         rec.sleep(pause, "sleep")
+    rec.mark("proc1：全部发送完毕", en="proc1: every send has returned")
     all_sent.set()
 
 
 def _receiver(rec: Recorder, conn, n: int, pause: float, wait_for) -> None:
     if wait_for is not None:  # hold the receiver back until every send has returned
         with rec.span("blocked", "all_sent.wait()"):
-            wait_for.wait(TIMEOUT)
+            if not wait_for.wait(TIMEOUT):
+                raise TimeoutError("proc1's sends never all returned")
     for _ in range(n):
         with rec.span("blocked", "recv()"):
             item = conn.recv()

@@ -224,7 +224,7 @@ def printed_order(ctx=None) -> PrintedOrder:
 # --8<-- [start:never_negative]
 def _wait_for_permit(sem, trying, got) -> None:
     trying.set()
-    got.value = int(sem.acquire(timeout=TIMEOUT))
+    got.value = int(sem.acquire(timeout=TIMEOUT))  # -1 until acquire returns
     if got.value:
         sem.release()
 
@@ -251,9 +251,11 @@ class Counter:
 
     start: int | None  # the value before anybody waits
     while_waiting: list[int | None]  # read again and again while two processes wait
+    waiting_throughout: bool  # every waiter was inside acquire() before and after the reads
     try_without_blocking: bool  # acquire(block=False) on an exhausted semaphore
     end: int | None  # after the holder released and both waiters came and went
     waiters_served: int
+    waiter_pids: list[int]
 
 
 def semaphore_counter(ctx=None, waiters: int = 2, samples: int = 20) -> Counter:
@@ -263,7 +265,7 @@ def semaphore_counter(ctx=None, waiters: int = 2, samples: int = 20) -> Counter:
     start = _value(sem)
     _acquire(sem)  # the main process takes the only permit
     trying = [ctx.Event() for _ in range(waiters)]
-    got = [ctx.Value("i", 0) for _ in range(waiters)]
+    got = [ctx.Value("i", -1) for _ in range(waiters)]
     procs = [
         ctx.Process(target=_wait_for_permit, args=(sem, t, g), name=f"waiter-{i}")
         for i, (t, g) in enumerate(zip(trying, got, strict=True))
@@ -274,12 +276,15 @@ def semaphore_counter(ctx=None, waiters: int = 2, samples: int = 20) -> Counter:
         for p, t in zip(procs, trying, strict=True):
             _until(t.is_set, what="waiter started")
             _until(lambda p=p: _is_blocked(p.pid), what="waiter blocked in acquire")
+        asking = all(t.is_set() for t in trying)  # each is past "trying", so inside acquire()
         seen = [_value(sem) for _ in range(samples)]
         nonblocking = sem.acquire(False)
+        waiting = asking and all(g.value == -1 for g in got)  # and none has returned from it
     finally:
         sem.release()
         join_all(procs)
-    return Counter(start, seen, nonblocking, _value(sem), sum(g.value for g in got))
+    served = sum(g.value == 1 for g in got)
+    return Counter(start, seen, waiting, nonblocking, _value(sem), served, [p.pid for p in procs])
 
 
 # --8<-- [end:never_negative]
@@ -324,7 +329,6 @@ def over_release(ctx=None) -> OverRelease:
 # --8<-- [start:holder_dies]
 HOW = (
     "raise",  # the chapter's bare acquire() ... release(): an exception in between
-    "name-error",  # the same, failing as 例 3-7 would without `import time`
     "raise-in-with",  # `with sem:` and an exception inside
     "raise-in-finally",  # acquire(); try: ... finally: release(), as in 例 3-8
     "exit-in-with",  # sys.exit() inside `with sem:`
@@ -335,9 +339,7 @@ HOW = (
 )
 
 
-def _fail(how: str) -> None:
-    if how == "name-error":
-        time_module_never_imported.sleep(1)  # noqa: F821  (NameError, like 例 3-7)
+def _fail() -> None:
     raise RuntimeError("the work inside the critical section failed")
 
 
@@ -346,18 +348,18 @@ def _exit_on_sigterm(signum, frame) -> None:
 
 
 def _hold_then_die(rec: Recorder, sem, how: str, holding, never) -> None:
-    if how in ("raise", "name-error"):
+    if how == "raise":
         _acquire(sem)
         holding.set()
         rec.mark("拿到信号量后出错", en="fails while holding the permit")
-        _fail(how)
+        _fail()
         sem.release()  # never reached
     elif how == "raise-in-finally":
         _acquire(sem)
         try:
             holding.set()
             rec.mark("拿到信号量后出错", en="fails while holding the permit")
-            _fail("raise")
+            _fail()
         finally:
             sem.release()
     else:
@@ -367,7 +369,7 @@ def _hold_then_die(rec: Recorder, sem, how: str, holding, never) -> None:
             holding.set()
             rec.mark("在 with 块里", en="inside the with block")
             if how == "raise-in-with":
-                _fail("raise")
+                _fail()
             elif how == "exit-in-with":
                 sys.exit(3)
             elif how == "os-exit-in-with":

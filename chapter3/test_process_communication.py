@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dis
 import multiprocessing
+import os
 import queue
 import sys
 import threading
@@ -11,6 +12,7 @@ import threading
 import pytest
 
 from chapter3 import process_communication as pc
+from chapter3.waiting import TIMEOUT
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGSTOP and FIONREAD")
 
@@ -104,11 +106,19 @@ def test_plus_equals_on_a_value_is_a_read_then_a_write():
 
 @pytest.mark.claim("lost-update-fixed-by-get-lock")
 def test_two_increments_lose_one_unless_the_lock_is_held(ctx):
-    lost = pc.two_increments(ctx, locked=False)
+    run = pc.lost_update(ctx, patience=0.2)
+    lost, kept = run.unlocked, run.locked
+    for r in (lost, kept):  # two processes, neither of them this one
+        assert len(set(r.pids)) == 2 and os.getpid() not in r.pids and 0 not in r.pids
+    # without the lock the second reads while the first is held between read and write
+    assert lost.second_got_in
     assert lost.reads == [0, 0] and lost.final == 1
-    kept = pc.two_increments(ctx, locked=True, window=0.2)
-    assert sorted(kept.reads) == [0, 1] and kept.final == 2
-    assert not all(kept.saw_other_read)  # the holder never saw the other read meanwhile
+    # with it the second, already asking, cannot get in until the first has written
+    assert not kept.second_got_in
+    assert kept.reads == [0, 1] and kept.final == 2
+    (asking,) = [s for s in run.timeline.spans("locked-second") if s.text == "get_lock().acquire()"]
+    wrote = [e for e in run.timeline if e.lane == "locked-first" and e.en == "wrote 1"]
+    assert len(wrote) == 1 and asking.start < wrote[0].t < asking.end
 
 
 @pytest.mark.claim("shared-ctypes-bad-input")
@@ -154,18 +164,18 @@ def test_the_program_ends_and_the_five_unread_numbers_stay_in_the_pipe(ctx):
 
 
 @pytest.mark.claim("example-3-5-pairs-come-from-the-pauses")
-def test_each_receive_follows_its_send(ctx):
-    run = pc.pipe_ten_five(ctx, pause=0.02)
-    for i in range(5):
-        assert run.timeline.said(f"proc1 发送：{i}").t < run.timeline.said(f"proc2 接收：{i}").t
-
-
-@pytest.mark.claim("example-3-5-pairs-come-from-the-pauses")
 def test_all_ten_sends_return_before_the_first_receive(ctx):
     run = pc.pipe_ten_five(ctx, pause=0.0, hold_receiver=True)
-    last_send = run.timeline.said("proc1 发送：9").t
-    first_recv = run.timeline.said("proc2 接收：0").t
-    assert last_send < first_recv
+    assert run.exitcodes == (0, 0)  # proc2 was held until all ten had returned, not timed out
+    tl = run.timeline
+    pids = {lane: {e.pid for e in tl if e.lane == lane} for lane in ("proc1", "proc2")}
+    assert len(pids["proc1"]) == len(pids["proc2"]) == 1 and pids["proc1"] != pids["proc2"]
+    assert os.getpid() not in pids["proc1"] | pids["proc2"]
+    (held,) = [s for s in tl.spans("proc2") if s.text == "all_sent.wait()"]
+    returned = tl.said("proc1：全部发送完毕")
+    first_recv = min(s.start for s in tl.spans("proc2") if s.text == "recv()")
+    assert held.start < returned.t < held.end  # proc2 was held while the sends returned
+    assert returned.t < first_recv  # nobody had called recv() while the ten sends returned
     assert run.received == [0, 1, 2, 3, 4] and run.left_in_pipe == [5, 6, 7, 8, 9]
 
 
@@ -226,14 +236,36 @@ def test_what_a_pipe_does_with_bad_input(ctx):
         writer.send_bytes(b"x" * 100)
         with pytest.raises(OSError, match="bad message length"):
             reader.recv_bytes(maxlength=10)
-        with pytest.raises(OSError, match="handle is closed"):
-            reader.recv_bytes()  # the failed read closed this end
+        assert reader.closed  # a receive-only end is closed by the failed read
+        for call in (reader.recv_bytes, reader.recv, reader.poll):
+            with pytest.raises(OSError, match="handle is closed"):
+                call()
         writer.close()
         with pytest.raises(OSError, match="handle is closed"):
             writer.send(1)
     finally:
         reader.close()
         writer.close()
+
+
+@pytest.mark.claim("pipe-misuse-errors")
+def test_a_too_long_message_makes_a_duplex_end_write_only(ctx):
+    mine, theirs = ctx.Pipe()
+    try:
+        theirs.send_bytes(b"x" * 100)
+        with pytest.raises(OSError, match="bad message length"):
+            mine.recv_bytes(maxlength=10)
+        assert not mine.closed and not mine.readable and mine.writable
+        for call in (mine.recv_bytes, mine.recv, mine.poll):
+            with pytest.raises(OSError, match="connection is write-only"):
+                call()
+        mine.send("still sending")  # the other direction works as before
+        assert theirs.poll(TIMEOUT) and theirs.recv() == "still sending"
+        # only the length was read: the message itself is still in the pipe, unread
+        assert os.read(mine.fileno(), 1000) == b"x" * 100
+    finally:
+        mine.close()
+        theirs.close()
 
 
 # --- 例 3-6: queues ----------------------------------------------------------------------
@@ -265,13 +297,6 @@ def test_only_some_lines_of_example_3_6_have_a_fixed_order(ctx, first):
         parent_first
     )
     assert (t[got] < t["child: sleeping again…"]) is parent_first
-
-
-@pytest.mark.claim("example-3-6-listing-stray-2")
-def test_the_listing_line_with_a_stray_2_does_not_compile():
-    with pytest.raises(SyntaxError):
-        compile("print('OVER!') 2\n", "<例 3-6 as printed>", "exec")
-    compile("print('OVER!')\n", "<例 3-6 corrected>", "exec")
 
 
 def test_queue_handoff_rejects_an_unknown_order():
