@@ -12,6 +12,8 @@ prints each example's run.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -555,6 +557,42 @@ def process_trees() -> SideBySide:
 
 
 # --8<-- [end:tree]
+
+
+# --8<-- [start:launchers]
+LAUNCHERS = {  # the modules of multiprocessing that start a child, per start method
+    "fork": ("popen_fork",),
+    "spawn (POSIX)": ("popen_spawn_posix",),
+    "spawn (Windows)": ("popen_spawn_win32",),
+    "forkserver": ("popen_forkserver", "forkserver"),
+}
+
+
+def uses_resource_tracker(module: str) -> bool:
+    """Whether the source of ``multiprocessing.<module>`` uses the resource tracker.
+
+    The source is read and parsed, not imported: ``popen_spawn_win32`` can be
+    read on Linux although it cannot be imported there.
+    """
+    spec = importlib.util.find_spec(f"multiprocessing.{module}")
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    return any(
+        (isinstance(node, ast.Name) and node.id == "resource_tracker")
+        or (isinstance(node, ast.alias) and node.name.split(".")[-1] == "resource_tracker")
+        for node in ast.walk(tree)
+    )
+
+
+def launchers_and_tracker() -> dict[str, bool]:
+    """For each start method (spawn on POSIX and on Windows apart): does its launcher
+    start a resource tracker?"""
+    return {
+        method: any(uses_resource_tracker(m) for m in modules)
+        for method, modules in LAUNCHERS.items()
+    }
+
+
+# --8<-- [end:launchers]
 
 
 # --8<-- [start:parents]

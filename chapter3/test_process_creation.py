@@ -7,6 +7,7 @@ import functools
 import inspect
 import os
 import signal
+import sys
 import textwrap
 from multiprocessing import process as mp_process
 
@@ -18,6 +19,7 @@ from chapter3.process_creation import (
     finish_order,
     hello,
     interactive_main,
+    launchers_and_tracker,
     local_target,
     main_guard,
     misuse,
@@ -235,21 +237,36 @@ def test_example_3_1_prints_what_the_chapter_shows(ctx):
     assert pid != run.parent_pid and run.exitcode == 0
 
 
-EXPECTED_TREES = {
+EXPECTED_TREES = {  # on POSIX; Windows has spawn only, and see the next test
     "fork": ["main", "child"],
     "spawn": ["main", "resource tracker", "child"],
     "forkserver": ["main", "resource tracker", "fork server", "child"],
 }
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the trees of POSIX start methods")
 @pytest.mark.claim("helper-processes-by-start-method")
 def test_python_processes_of_a_one_child_program(ctx):
     run = process_tree(ctx)
     assert sorted(run.roles) == sorted(EXPECTED_TREES[method(ctx)])
+    assert len({p["pid"] for p in run.tree}) == len(run.tree)  # so many distinct processes
     parent_of = {p["role"]: p["ppid"] for p in run.tree}
     pid_of = {p["role"]: p["pid"] for p in run.tree}
     expected_parent = "fork server" if method(ctx) == "forkserver" else "main"
     assert parent_of["child"] == pid_of[expected_parent]
+    # what the launcher's source says agrees with what ran
+    launcher = "spawn (POSIX)" if method(ctx) == "spawn" else method(ctx)
+    assert ("resource tracker" in run.roles) is launchers_and_tracker()[launcher]
+
+
+@pytest.mark.claim("helper-processes-by-start-method")
+def test_only_the_posix_launchers_of_spawn_and_forkserver_use_a_resource_tracker():
+    assert launchers_and_tracker() == {
+        "fork": False,
+        "spawn (POSIX)": True,
+        "spawn (Windows)": False,  # Windows: main and child, two processes, as the chapter says
+        "forkserver": True,
+    }
 
 
 @pytest.mark.claim("child-parent-by-start-method")
