@@ -143,11 +143,22 @@ def calculator(x: int) -> int:
 
 
 def whoami(x: int) -> tuple[int, str, int]:
-    """A task that reports which worker ran it: ``(x, process name, pid)``."""
-    rec, me = _setup().rec, current_process().name
+    """A task that reports which worker ran it: ``(x, process name, pid)``.
+
+    Like `calculator`, it first waits for its gate if the pool's `Setup` has one.
+    """
+    setup = _setup()
+    rec, me = setup.rec, current_process().name
+    gate = setup.gates.get(x)
+    if gate is not None:
+        with rec.span("blocked", f"gate {x}"):
+            if not gate.wait(TIMEOUT):
+                raise TimeoutError(f"gate {x} was never opened")
     with rec.span("running", f"task {x}"):
         rec.say(f"{me} 执行任务 {x}", en=f"{me} runs task {x}")
-        return x, me, os.getpid()
+    if setup.finished is not None:
+        setup.finished.release()
+    return x, me, os.getpid()
 
 
 def work(tag: str, seconds: float) -> int:
@@ -281,6 +292,48 @@ def who_runs_what(
             pool.close()
             _join_pool(pool)
         return WhoRuns(assignments, rec.events())
+
+
+@dataclass(frozen=True)
+class NextTask:
+    assignments: tuple[tuple[int, str, int], ...]  # (task, worker name, worker pid)
+    done_while_held: int  # tasks that finished while task 0 was held at its gate
+    workers: int  # worker processes the pool started
+    timeline: Timeline
+
+    @property
+    def held_pid(self) -> int:
+        return self.assignments[0][2]
+
+
+@example(tasks=6, patience=1.0)
+def free_worker_takes_next(ctx=None, tasks: int = 6, patience: float = 5.0) -> NextTask:
+    """``map`` ``tasks`` tasks onto ``Pool(2)`` while task 0 is held at a gate.
+
+    The worker that took task 0 is kept busy; the parent counts the tasks that
+    finish meanwhile (waiting at most ``patience`` seconds for each), then opens
+    the gate.
+    """
+    ctx = context(ctx)
+    with recording() as rec:
+        gate, finished = ctx.Event(), ctx.Semaphore(0)
+        setup = Setup(rec, gates={0: gate}, finished=finished)
+        before = set(multiprocessing.active_children())
+        with _pool(ctx, 2, setup) as pool:
+            workers = len(_new_children(before))
+            result = pool.map_async(whoami, range(tasks), chunksize=1)
+            try:
+                done = 0
+                while done < tasks - 1 and finished.acquire(timeout=patience):
+                    done += 1
+                rec.mark(f"任务 0 被拦住期间完成了 {done} 个任务", en=f"{done} done meanwhile")
+            finally:
+                gate.set()
+            with rec.span("blocked", "get()"):
+                assignments = tuple(result.get(TIMEOUT))
+            pool.close()
+            _join_pool(pool)
+        return NextTask(assignments, done, workers, rec.events())
 
 
 # --8<-- [end:who_runs_what]

@@ -78,13 +78,24 @@ def test_default_size_counts_cpus_not_usable_cpus(ctx):
 
 
 @pytest.mark.claim("pool-worker-runs-many-tasks")
-def test_a_worker_takes_task_after_task(ctx):
-    run = pp.who_runs_what(ctx, processes=2, tasks=6)
+def test_a_free_worker_takes_the_next_task(ctx):
+    run = pp.free_worker_takes_next(ctx, tasks=6, patience=2.0)
+    assert run.workers == 2
     assert [x for x, _, _ in run.assignments] == list(range(6))
-    assert len(run.pids) <= 2
-    assert os.getpid() not in run.pids
-    busiest = max(sum(pid == p for _, _, pid in run.assignments) for p in run.pids)
-    assert busiest >= 3  # six tasks, two workers at most
+    pids = {pid for _, _, pid in run.assignments}
+    assert len(pids) == 2 and os.getpid() not in pids  # two worker processes
+    (other,) = pids - {run.held_pid}
+    # while one worker was held with task 0, the other took every remaining task
+    assert run.done_while_held == 5
+    assert [x for x, _, pid in run.assignments if pid == other] == [1, 2, 3, 4, 5]
+    (held,) = [s for s in run.timeline.spans() if s.text == "gate 0"]
+    lane = next(name for x, name, _ in run.assignments if x == 1)
+    mine = sorted(
+        (s for s in run.timeline.spans(lane) if s.text.startswith("task")), key=lambda s: s.start
+    )
+    assert [s.text for s in mine] == [f"task {x}" for x in range(1, 6)]  # one after another
+    opened = next(e for e in run.timeline if e.kind == "mark" and e.en.endswith("meanwhile"))
+    assert all(s.end < opened.t < held.end for s in mine)  # all five done, task 0 still held
 
 
 @pytest.mark.claim("pool-maxtasksperchild-replaces-workers")
