@@ -1051,6 +1051,7 @@ def _record_until_exit(rec: Recorder, text: str) -> None:
 @dataclass(frozen=True)
 class Unconsumed:
     cancel: bool
+    returned_before_join: bool  # had its function returned when the parent began to join?
     alive_after_join_timeout: bool  # still alive after join(patience), its function done
     exitcode_then: int | None
     received: int  # items the parent got
@@ -1075,7 +1076,7 @@ def producer_exit(
     child.start()
     got = 0
     try:
-        returned.wait(TIMEOUT)
+        function_done = returned.wait(TIMEOUT)
         with rec.span("blocked", f"join({patience})"):
             child.join(patience)
         alive, code_then = child.is_alive(), child.exitcode
@@ -1110,7 +1111,7 @@ def producer_exit(
         join_all([child])
         q.close()
         q.join_thread()
-    return Unconsumed(cancel, alive, code_then, got, items, child.exitcode)
+    return Unconsumed(cancel, function_done, alive, code_then, got, items, child.exitcode)
 
 
 @example(items=256, patience=0.3)

@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from chapter3 import process_communication as pc
+from chapter3.timeline import recording
 from chapter3.waiting import TIMEOUT
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGSTOP and FIONREAD")
@@ -53,6 +54,8 @@ def test_a_global_set_before_start_reaches_forked_children_only(ctx):
 def test_parent_sees_the_childs_writes_after_join(ctx):
     run = pc.shared_value_and_array(ctx, size=10)
     assert run.seen == pc.Snapshot(3.1415927, [0, -1, -2, -3, -4, -5, -6, -7, -8, -9])
+    writes = [e for e in run.timeline if e.lane == "writer"]
+    assert writes and os.getpid() not in {e.pid for e in writes}  # written by another process
 
 
 @pytest.mark.claim("without-join-any-outcome")
@@ -65,7 +68,13 @@ def test_parent_sees_the_childs_writes_after_join(ctx):
     ],
 )
 def test_a_parent_that_does_not_join_can_see_any_stage(ctx, moment, expected):
-    assert pc.peek(ctx, size=6, moment=moment) == expected
+    with recording() as rec:
+        assert pc.peek(ctx, size=6, moment=moment, rec=rec) == expected
+        tl = rec.events()
+    (read,) = [e for e in tl if e.kind == "say" and e.lane == "MainProcess"]
+    done = tl.said("全部写完")  # the child's last step
+    assert done.lane == moment and done.pid != os.getpid()  # the writer is another process
+    assert read.t < done.t  # ... still at work when the parent read: no join before the read
 
 
 def test_peek_rejects_an_unknown_moment():
@@ -217,6 +226,11 @@ def test_a_large_send_waits_for_the_receiver(ctx, duplex):
     run = pc.send_until_read(ctx, size=4 << 20, patience=0.3, duplex=duplex)
     assert not run.sent_without_reader
     assert run.received == 4 << 20
+    # the child was inside send_bytes() all the while the parent waited, and until it read
+    (send,) = [s for s in run.timeline.spans("sender") if s.text == "send_bytes()"]
+    (waited,) = [s for s in run.timeline.spans("MainProcess") if s.text.startswith("sent.wait")]
+    (recv,) = [s for s in run.timeline.spans("MainProcess") if s.text == "recv_bytes()"]
+    assert send.start < waited.start and recv.start < send.end
 
 
 @posix_only
@@ -315,6 +329,11 @@ def test_get_with_a_timeout_waits_then_raises_empty(ctx):
 def test_put_on_a_full_queue_waits_for_a_get(ctx):
     run = pc.bounded_queue(ctx, maxsize=2, patience=0.3)
     assert not run.last_put_done_alone
+    # the third put had begun before the parent started waiting, and ended after its get
+    (put,) = [s for s in run.timeline.spans("producer") if s.text == "put(2)"]
+    (waited,) = [s for s in run.timeline.spans("MainProcess") if s.text.startswith("done.wait")]
+    (get,) = [s for s in run.timeline.spans("MainProcess") if s.text == "get()"]
+    assert put.start < waited.start and get.start < put.end
     assert run.last_put_done_after_get
     assert run.got == [0, 1, 2]
     assert run.full_error is queue.Full
@@ -365,6 +384,7 @@ def test_a_closed_queue_refuses_put_and_get(ctx):
 @pytest.mark.claim("join-unconsumed-producer-waits")
 def test_a_producer_stays_alive_until_its_data_is_taken(ctx):
     run = pc.producer_exit(ctx, items=256, patience=0.3)
+    assert run.returned_before_join  # its function was done before the parent joined
     assert run.alive_after_join_timeout and run.exitcode_then is None
     assert run.received == 256 and run.exitcode == 0
 
@@ -372,5 +392,6 @@ def test_a_producer_stays_alive_until_its_data_is_taken(ctx):
 @pytest.mark.claim("cancel-join-thread-loses-data")
 def test_cancel_join_thread_lets_it_exit_and_drops_what_was_not_sent(ctx):
     run = pc.producer_exit(ctx, items=256, patience=5.0, cancel=True)
+    assert run.returned_before_join
     assert not run.alive_after_join_timeout and run.exitcode_then == 0
     assert run.received < 256

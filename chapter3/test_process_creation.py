@@ -352,6 +352,9 @@ def test_all_workers_are_alive_at_once(ctx):
     run = finish_order(ctx, order=(0, 1, 2, 3, 4), work=0.02)
     assert run.exitcodes == [0] * 5  # every worker passed the 5-party barrier
     assert run.timeline.max_overlap("blocked", "barrier") == 5
+    waits = [e for e in run.timeline if e.kind == "begin" and e.text == "barrier"]
+    pids = {e.pid for e in waits}
+    assert len(waits) == len(pids) == 5 and os.getpid() not in pids  # five processes
 
 
 @pytest.mark.claim("finish-order-follows-work-not-creation")
