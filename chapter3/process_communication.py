@@ -319,11 +319,13 @@ def _add_one(rec: Recorder, counter, me: int, locked: bool, pids, reads, flags, 
     """
     trying, inside, has_read = flags[me]
     pids[me] = os.getpid()
-    trying.set()
     if locked:
         with rec.span("blocked", "get_lock().acquire()"):
+            trying.set()  # inside the span: recorded as asking before the parent hears it
             if not counter.get_lock().acquire(timeout=TIMEOUT):
                 raise TimeoutError("get_lock().acquire()")
+    else:
+        trying.set()
     try:
         inside.set()
         old = counter.value  # step 1: read (the Value takes its lock for this alone)
@@ -636,8 +638,8 @@ def recv_until_eof(ctx=None, items=(1, 2, 3), close_my_copy=True, patience=0.3) 
 # --8<-- [start:send_blocks]
 def _send_big(rec: Recorder, conn, size: int, sending, sent) -> None:
     data = b"x" * size
-    sending.set()
     with rec.span("blocked", "send_bytes()"):
+        sending.set()  # inside the span: recorded as sending before the parent hears it
         conn.send_bytes(data)
     sent.set()
 
@@ -646,8 +648,15 @@ def _send_big(rec: Recorder, conn, size: int, sending, sent) -> None:
 class BigSend:
     size: int
     sent_without_reader: bool  # did send return while nobody was receiving?
+    buffered: int  # bytes in the pipe, unread, when the parent stopped waiting
+    sender_asleep: bool  # was the sender blocked (asleep in the kernel) at that moment?
     received: int  # bytes the parent received in the end
     timeline: Timeline
+
+
+def _asleep(pid: int) -> bool:
+    """Whether a process is blocked in the kernel (sleeping), as the OS reports it."""
+    return psutil.Process(pid).status() in (psutil.STATUS_SLEEPING, psutil.STATUS_DISK_SLEEP)
 
 
 @example(size=4 << 20, patience=0.3)
@@ -668,6 +677,7 @@ def send_until_read(
             sending.wait(TIMEOUT)
             with rec.span("waiting", f"sent.wait({patience})"):
                 alone = sent.wait(patience)  # nobody reads during this time
+            buffered, asleep = _bytes_waiting(reader.fileno()), _asleep(child.pid)
             rec.say(
                 f"{patience} 秒内没人接收，send 返回了吗？{'是' if alone else '否'}",
                 en=f"no receiver for {patience} s: did send return? {'yes' if alone else 'no'}",
@@ -684,7 +694,7 @@ def send_until_read(
         finally:
             reader.close()
             writer.close()
-        return BigSend(size, alone, received, rec.events())
+        return BigSend(size, alone, buffered, asleep, received, rec.events())
 
 
 # --8<-- [end:send_blocks]
@@ -872,9 +882,9 @@ def get_from_empty(ctx=None, timeout: float = 0.2) -> EmptyWait:
 
 def _fill(rec: Recorder, q, n: int, before_last, done) -> None:
     for i in range(n):
-        if i == n - 1:
-            before_last.set()
         with rec.span("blocked", f"put({i})"):
+            if i == n - 1:
+                before_last.set()  # inside the span, as in _send_big
             q.put(i, timeout=TIMEOUT)
     done.set()
 
@@ -883,6 +893,8 @@ def _fill(rec: Recorder, q, n: int, before_last, done) -> None:
 class Bounded:
     maxsize: int
     last_put_done_alone: bool  # did the extra put finish while nobody was getting?
+    full_then: bool  # was the queue full at that moment?
+    producer_asleep: bool  # and the producer blocked (asleep in the kernel)?
     last_put_done_after_get: bool
     got: list[int]
     full_error: type | None  # what put(timeout) raises on a full queue
@@ -905,6 +917,7 @@ def bounded_queue(ctx=None, maxsize: int = 2, patience: float = 0.5) -> Bounded:
             before_last.wait(TIMEOUT)
             with rec.span("waiting", f"done.wait({patience})"):
                 alone = done.wait(patience)
+            was_full, asleep = q.full(), _asleep(child.pid)
             rec.say(
                 f"队列已满，第 {maxsize + 1} 次 put 完成了吗？{'是' if alone else '否'}",
                 en=f"queue full: did put #{maxsize + 1} finish? {'yes' if alone else 'no'}",
@@ -930,7 +943,7 @@ def bounded_queue(ctx=None, maxsize: int = 2, patience: float = 0.5) -> Bounded:
         finally:
             q.close()
             q.join_thread()
-        return Bounded(maxsize, alone, after, got, full, rec.events())
+        return Bounded(maxsize, alone, was_full, asleep, after, got, full, rec.events())
 
 
 # --8<-- [end:queue_waits]

@@ -183,7 +183,7 @@ def test_all_ten_sends_return_before_the_first_receive(ctx):
     (held,) = [s for s in tl.spans("proc2") if s.text == "all_sent.wait()"]
     returned = tl.said("proc1：全部发送完毕")
     first_recv = min(s.start for s in tl.spans("proc2") if s.text == "recv()")
-    assert held.start < returned.t < held.end  # proc2 was held while the sends returned
+    assert returned.t < held.end  # proc2 was let go only after the ten sends had returned
     assert returned.t < first_recv  # nobody had called recv() while the ten sends returned
     assert run.received == [0, 1, 2, 3, 4] and run.left_in_pipe == [5, 6, 7, 8, 9]
 
@@ -225,6 +225,7 @@ def test_recv_raises_eoferror_only_when_every_copy_of_the_other_end_is_closed(ct
 def test_a_large_send_waits_for_the_receiver(ctx, duplex):
     run = pc.send_until_read(ctx, size=4 << 20, patience=0.3, duplex=duplex)
     assert not run.sent_without_reader
+    assert 0 < run.buffered < 4 << 20 and run.sender_asleep  # sending, and stuck: pipe full
     assert run.received == 4 << 20
     # the child was inside send_bytes() all the while the parent waited, and until it read
     (send,) = [s for s in run.timeline.spans("sender") if s.text == "send_bytes()"]
@@ -329,6 +330,7 @@ def test_get_with_a_timeout_waits_then_raises_empty(ctx):
 def test_put_on_a_full_queue_waits_for_a_get(ctx):
     run = pc.bounded_queue(ctx, maxsize=2, patience=0.3)
     assert not run.last_put_done_alone
+    assert run.full_then and run.producer_asleep  # two items in, the third put stuck
     # the third put had begun before the parent started waiting, and ended after its get
     (put,) = [s for s in run.timeline.spans("producer") if s.text == "put(2)"]
     (waited,) = [s for s in run.timeline.spans("MainProcess") if s.text.startswith("done.wait")]
