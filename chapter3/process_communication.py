@@ -332,7 +332,7 @@ def _add_one(rec: Recorder, counter, me: int, locked: bool, pids, reads, flags, 
         reads[me] = int(old)
         has_read.set()
         if me == FIRST:
-            with rec.span("waiting", "gate.wait()"):  # held between read and write
+            with rec.span("blocked", "gate.wait()"):  # held between read and write
                 gate.wait(TIMEOUT)
         counter.value = old + 1  # step 2: write (it takes the lock again, for this alone)
         rec.mark(f"写入 {old + 1}", en=f"wrote {old + 1}")
