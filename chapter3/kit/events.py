@@ -9,6 +9,7 @@ for every process of the machine.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import threading
@@ -21,10 +22,15 @@ from typing import Any
 
 
 def lane_name() -> str:
-    """The caller's lane: its process name, plus its thread name off the main thread."""
+    """The caller's lane: its process name, plus its thread name off the main thread.
+
+    A thread that runs a program's ``main`` for the harness (``stands_for_main``) is the
+    process's main lane, as it would be if the program ran alone."""
     thread = threading.current_thread()
     process = current_process().name
-    return process if thread is threading.main_thread() else f"{process}/{thread.name}"
+    if thread is threading.main_thread() or getattr(thread, "stands_for_main", False):
+        return process
+    return f"{process}/{thread.name}"
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,9 @@ class Timeline(tuple):
         return list(dict.fromkeys(e.lane for e in self))
 
     def spans(self, op: str | None = None, obj: str | None = None) -> list[Span]:
-        """Closed spans (each ``begin`` matched with the next ``end`` of its lane, op, obj)."""
+        """Spans: each ``begin`` matched with the next ``end`` of its lane, op and obj.
+
+        A span never ended (still going, or its process died in it) ends at infinity."""
         open_: dict[tuple, list[Event]] = {}
         out = []
         for e in self:
@@ -98,6 +106,8 @@ class Timeline(tuple):
             elif e.phase == "end" and open_.get(key):
                 b = open_[key].pop()
                 out.append(Span(e.lane, e.pid, e.op, e.obj, b.t, e.t, e.value))
+        for key, begins in open_.items():
+            out += [Span(b.lane, b.pid, b.op, b.obj, b.t, math.inf, b.value) for b in begins]
         out.sort(key=lambda s: s.start)
         return [s for s in out if (op is None or s.op == op) and (obj is None or s.obj == obj)]
 

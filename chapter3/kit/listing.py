@@ -7,8 +7,7 @@ import contextlib
 import inspect
 import multiprocessing
 import threading
-import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +26,10 @@ class Observed:
 class Watch:
     """One observed run of ``listing.main``; see :func:`watching`."""
 
-    def __init__(self, listing: types.ModuleType, method: str | None, rec: Recorder, lang: str):
-        self.listing, self.method = listing, method
+    def __init__(self, main: Callable, method: str | None, rec: Recorder, lang: str):
+        self.main, self.method = main, method
         self.real = multiprocessing.get_context(method)
-        self.observation = Observation(rec, (listing.__name__,), lang)
+        self.observation = Observation(rec, (main.__module__,), lang)
         self._thread: threading.Thread | None = None
         self._outcome: list = []
 
@@ -45,14 +44,13 @@ class Watch:
         return self.observation.rec.timeline()
 
     def _main(self, params: dict) -> Any:
-        main = self.listing.main
-        if "ctx" in inspect.signature(main).parameters:
+        if "ctx" in inspect.signature(self.main).parameters:
             params = {"ctx": ObservedContext(self.observation, self.method), **params}
         with self.observation.installed(self.method):
-            return main(**params)
+            return self.main(**params)
 
     def run(self, **params) -> Observed:
-        """Run ``main(**params)`` to its end in this thread."""
+        """Run ``main(**params)`` to its end in this thread (``ctx`` is given if it takes one)."""
         return Observed(self._main(params), self.timeline())
 
     def start(self, **params) -> None:
@@ -65,15 +63,16 @@ class Watch:
                 self._outcome.append((False, e))
 
         self._thread = threading.Thread(target=target, name="observed-main", daemon=True)
+        self._thread.stands_for_main = True
         self._thread.start()
 
     def wait(self, timeout: float = TIMEOUT) -> Observed:
-        """The end of a started run; ``TimeoutError`` if it is still running."""
-        for gate in self.observation.gates:
-            gate.go.set()  # a forgotten gate must not hang the run
+        """The end of a started run; ``TimeoutError`` if it is still running (a gate
+        never let go counts: the run is stuck there)."""
         self._thread.join(timeout)
         if self._thread.is_alive():
-            raise TimeoutError(f"{self.listing.__name__}.main() still running after {timeout} s")
+            name = f"{self.main.__module__}.{self.main.__name__}"
+            raise TimeoutError(f"{name}() still running after {timeout} s")
         ok, value = self._outcome[0]
         if not ok:
             raise value
@@ -81,12 +80,12 @@ class Watch:
 
 
 @contextlib.contextmanager
-def watching(
-    listing: types.ModuleType, method: str | None = None, lang: str = "zh"
-) -> Iterator[Watch]:
-    """An observed run of ``listing`` under ``method``, printing in ``lang``."""
+def watching(main: Callable, method: str | None = None, lang: str = "zh") -> Iterator[Watch]:
+    """An observed run of a listing's ``main`` under ``method``, printing in ``lang``.
+
+    The listing's module is watched: its ``time``, ``threading`` and ``print`` record."""
     with recording() as rec:
-        watch = Watch(listing, method, rec, lang)
+        watch = Watch(main, method, rec, lang)
         try:
             yield watch
         finally:  # let go of anything still held at a gate, so the run can end
@@ -96,7 +95,7 @@ def watching(
                 watch._thread.join(TIMEOUT)
 
 
-def observe(listing: types.ModuleType, method: str | None = None, lang: str = "zh", **params):
-    """Run ``listing.main(**params)`` observed; return its result and timeline."""
-    with watching(listing, method, lang) as watch:
+def observe(main: Callable, method: str | None = None, lang: str = "zh", **params) -> Observed:
+    """Run a listing's ``main(**params)`` observed; return its result and timeline."""
+    with watching(main, method, lang) as watch:
         return watch.run(**params)
