@@ -106,7 +106,7 @@ class Timeline(tuple):
             elif e.phase == "end" and open_.get(key):
                 b = open_[key].pop()
                 out.append(Span(e.lane, e.pid, e.op, e.obj, b.t, e.t, e.value))
-        for key, begins in open_.items():
+        for begins in open_.values():
             out += [Span(b.lane, b.pid, b.op, b.obj, b.t, math.inf, b.value) for b in begins]
         out.sort(key=lambda s: s.start)
         return [s for s in out if (op is None or s.op == op) and (obj is None or s.obj == obj)]

@@ -26,10 +26,10 @@ class Observed:
 class Watch:
     """One observed run of ``listing.main``; see :func:`watching`."""
 
-    def __init__(self, main: Callable, method: str | None, rec: Recorder, lang: str):
+    def __init__(self, main: Callable, method: str | None, rec: Recorder, lang: str, tee: bool):
         self.main, self.method = main, method
         self.real = multiprocessing.get_context(method)
-        self.observation = Observation(rec, (main.__module__,), lang)
+        self.observation = Observation(rec, (main.__module__,), lang, tee)
         self._thread: threading.Thread | None = None
         self._outcome: list = []
 
@@ -80,12 +80,15 @@ class Watch:
 
 
 @contextlib.contextmanager
-def watching(main: Callable, method: str | None = None, lang: str = "zh") -> Iterator[Watch]:
-    """An observed run of a listing's ``main`` under ``method``, printing in ``lang``.
+def watching(
+    main: Callable, method: str | None = None, lang: str = "zh", tee: bool = False
+) -> Iterator[Watch]:
+    """An observed run of a listing's ``main`` under ``method``, printing in ``lang``
+    (and, with ``tee``, to the terminal too).
 
     The listing's module is watched: its ``time``, ``threading`` and ``print`` record."""
     with recording() as rec:
-        watch = Watch(main, method, rec, lang)
+        watch = Watch(main, method, rec, lang, tee)
         try:
             yield watch
         finally:  # let go of anything still held at a gate, so the run can end
@@ -95,7 +98,9 @@ def watching(main: Callable, method: str | None = None, lang: str = "zh") -> Ite
                 watch._thread.join(TIMEOUT)
 
 
-def observe(main: Callable, method: str | None = None, lang: str = "zh", **params) -> Observed:
+def observe(
+    main: Callable, method: str | None = None, lang: str = "zh", tee: bool = False, **params
+) -> Observed:
     """Run a listing's ``main(**params)`` observed; return its result and timeline."""
-    with watching(main, method, lang) as watch:
+    with watching(main, method, lang, tee) as watch:
         return watch.run(**params)

@@ -50,8 +50,8 @@ class Observation:
     """What observing means in every process of a run: where events go, which modules
     to watch, the gates, and the output language. Pickled into every child."""
 
-    def __init__(self, rec: Recorder, modules: tuple[str, ...], lang: str = "zh"):
-        self.rec, self.modules, self.lang = rec, modules, lang
+    def __init__(self, rec: Recorder, modules: tuple[str, ...], lang: str = "zh", tee=False):
+        self.rec, self.modules, self.lang, self.tee = rec, modules, lang, tee
         self.gates: list[Gate] = []
 
     def write(self, op: str, obj: str = "", phase: str = "", value: Any = None) -> None:
@@ -83,7 +83,7 @@ class Observation:
                     undo.append((module, name, value))
                     setattr(module, name, twin)
         stdout, language = sys.stdout, os.environ.get("LANGUAGE")
-        sys.stdout = _Lines(self)
+        sys.stdout = _Lines(self, stdout if self.tee else None)
         os.environ["LANGUAGE"] = self.lang
         gettext.bindtextdomain("messages", LOCALE)
         try:
@@ -263,10 +263,11 @@ class Pool(_Wrapped):
 
 
 class _Lines(io.TextIOBase):
-    """A text stream that records each whole line printed to it, line by line per thread."""
+    """A text stream that records each whole line printed to it, per thread, and passes
+    it on to ``through`` if given."""
 
-    def __init__(self, obs: Observation):
-        self.obs, self.partial = obs, threading.local()
+    def __init__(self, obs: Observation, through=None):
+        self.obs, self.through, self.partial = obs, through, threading.local()
 
     def writable(self) -> bool:
         return True
@@ -275,12 +276,14 @@ class _Lines(io.TextIOBase):
         *lines, self.partial.text = (getattr(self.partial, "text", "") + s).split("\n")
         for line in lines:
             self.obs.write("print", value=line)
+            if self.through is not None:
+                self.through.write(line + "\n")
+                self.through.flush()
         return len(s)
 
     def flush(self) -> None:
         if getattr(self.partial, "text", ""):
-            self.obs.write("print", value=self.partial.text)
-            self.partial.text = ""
+            self.write("\n")
 
 
 class _ObservedProcess:
