@@ -93,8 +93,11 @@ class Timeline(tuple):
         """Lane names in order of first appearance."""
         return list(dict.fromkeys(e.lane for e in self))
 
-    def spans(self, op: str | None = None, obj: str | None = None) -> list[Span]:
-        """Spans: each ``begin`` matched with the next ``end`` of its lane, op and obj.
+    def spans(
+        self, op: str | None = None, obj: str | None = None, lane: str | None = None
+    ) -> list[Span]:
+        """Spans: each ``begin`` matched with the next ``end`` of its lane, op and obj
+        (of one ``lane``, if given).
 
         A span never ended (still going, or its process died in it) ends at infinity."""
         open_: dict[tuple, list[Event]] = {}
@@ -109,26 +112,67 @@ class Timeline(tuple):
         for begins in open_.values():
             out += [Span(b.lane, b.pid, b.op, b.obj, b.t, math.inf, b.value) for b in begins]
         out.sort(key=lambda s: s.start)
-        return [s for s in out if (op is None or s.op == op) and (obj is None or s.obj == obj)]
+        return [
+            s
+            for s in out
+            if (op is None or s.op == op)
+            and (obj is None or s.obj == obj)
+            and (lane is None or s.lane == lane)
+        ]
 
     def profile(self, op: str, obj: str | None = None) -> list[tuple[float, int]]:
         """How many spans of ``op`` (on ``obj``) are open, after each moment it changes."""
-        edges = []
-        for s in self.spans(op, obj):
-            edges += [(s.start, 1), (s.end, -1)]
-        depth, out = 0, []
-        for t, step in sorted(edges):  # on a tie, an end (-1) sorts before a start
-            depth += step
-            out.append((t, depth))
-        return out
+        return profile_of(self.spans(op, obj))
 
     def high_water(self, op: str, obj: str | None = None) -> int:
         """The most spans of ``op`` (on ``obj``) open at one moment."""
-        return max((d for _, d in self.profile(op, obj)), default=0)
+        return high_water_of(self.spans(op, obj))
+
+    def queued(self, obj: str | None = None) -> list[Span]:
+        """Each item's stay in a queue (``obj``), as far as the timeline proves it.
+
+        From the end of the ``put`` that placed the item to the begin of the ``get`` that
+        returned it (or forever, if nobody took it): the item was in the queue all that
+        time. An item that a ``get`` already waiting took at once has no such stretch.
+        Equal items are matched first in, first out. So at every moment the number of
+        these spans open is at most the number of items really in the queue:
+        ``high_water_of(tl.queued(q))`` is a lower bound of the most it ever held."""
+        takers: dict[tuple[str, str], list[Span]] = {}
+        for g in self.spans("get", obj):
+            takers.setdefault((g.obj, _key(g.value)), []).append(g)
+        out = []
+        for p in self.spans("put", obj):
+            waiting = takers.get((p.obj, _key(p.value)))
+            end = waiting.pop(0).start if waiting else math.inf
+            if p.end < end:
+                out.append(Span(p.lane, p.pid, "queued", p.obj, p.end, end, p.value))
+        out.sort(key=lambda s: s.start)
+        return out
 
     def extent(self) -> tuple[float, float]:
         """First and last moment recorded."""
         return (self[0].t, self[-1].t) if self else (0.0, 0.0)
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
+def profile_of(spans: Iterable[Span]) -> list[tuple[float, int]]:
+    """How many of ``spans`` are open, after each moment that number changes."""
+    edges = []
+    for s in spans:
+        edges += [(s.start, 1), (s.end, -1)]
+    depth, out = 0, []
+    for t, step in sorted(edges):  # on a tie, an end (-1) sorts before a start
+        depth += step
+        out.append((t, depth))
+    return out
+
+
+def high_water_of(spans: Iterable[Span]) -> int:
+    """The most of ``spans`` open at one moment."""
+    return max((d for _, d in profile_of(spans)), default=0)
 
 
 class Recorder:
@@ -143,7 +187,10 @@ class Recorder:
     def write(self, op: str, obj: str = "", phase: str = "", value: Any = None) -> None:
         event = Event(lane_name(), os.getpid(), time.monotonic(), op, obj, phase, value)
         data = (json.dumps(asdict(event), ensure_ascii=False, default=repr) + "\n").encode()
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        except FileNotFoundError:  # the run is over: a process that outlived it says nothing
+            return
         try:
             os.write(fd, data)
         finally:

@@ -1,5 +1,11 @@
 """Running a listing under observation: synchronously, or started with gates to force
-an interleaving, in any start method and either language."""
+an interleaving, in any start method and either language.
+
+A run ends as a program does: when ``main`` has returned *and* the processes it started
+have ended — an interpreter joins its children before it exits. A run can be told how
+long to wait for them (``stop_after``); what is still running then, the book stops
+(``stop`` events), and says so (:attr:`Observed.stopped`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import contextlib
 import inspect
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +28,17 @@ class Observed:
 
     result: Any
     timeline: Timeline
+    stopped: tuple[str, ...] = ()  # processes still running when the book stopped them
+
+
+def until(predicate: Callable[[], Any], timeout: float = TIMEOUT) -> bool:
+    """Whether ``predicate()`` comes true within ``timeout`` seconds (polled)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
 
 
 class Watch:
@@ -30,12 +48,17 @@ class Watch:
         self.main, self.method = main, method
         self.real = multiprocessing.get_context(method)
         self.observation = Observation(rec, (main.__module__,), lang, tee)
+        self.ctx = ObservedContext(self.observation, method)
         self._thread: threading.Thread | None = None
         self._outcome: list = []
 
-    def gate(self, op: str, obj: str | None = None) -> Gate:
-        """Hold the first lane that reaches ``op`` until ``gate.go.set()``."""
-        gate = Gate(self.real, op, obj)
+    def gate(self, op: str, obj=None, lane=None, nth=1, each=False, before=False) -> Gate:
+        """Hold the ``nth`` arrival at ``op`` (on ``obj``, in ``lane``) until
+        ``gate.go.set()``; with ``each``, the first lane there for its own ``nth`` time;
+        ``before``: ahead of recording it (see :class:`Gate`). Make every gate before
+        :meth:`start`: children take the gates with them."""
+        name = f"Gate-{len(self.observation.gates) + 1}"
+        gate = Gate(self.real, name, op, obj, lane, nth, each, before)
         self.observation.gates.append(gate)
         return gate
 
@@ -43,15 +66,47 @@ class Watch:
         """What has been recorded so far (also while the run goes on)."""
         return self.observation.rec.timeline()
 
+    def until(self, predicate: Callable[[Timeline], Any], timeout: float = TIMEOUT) -> bool:
+        """Whether ``predicate(timeline so far)`` comes true within ``timeout`` seconds."""
+        return until(lambda: predicate(self.timeline()), timeout)
+
+    def children(self) -> list:
+        """The processes the run started through its context, in the order it made them."""
+        return [p for p in self.ctx.processes if p.pid is not None]
+
     def _main(self, params: dict) -> Any:
         if "ctx" in inspect.signature(self.main).parameters:
-            params = {"ctx": ObservedContext(self.observation, self.method), **params}
+            params = {"ctx": self.ctx, **params}
         with self.observation.installed(self.method):
             return self.main(**params)
 
-    def run(self, **params) -> Observed:
-        """Run ``main(**params)`` to its end in this thread (``ctx`` is given if it takes one)."""
-        return Observed(self._main(params), self.timeline())
+    def _join_children(self, timeout: float) -> list:
+        deadline = time.monotonic() + timeout
+        for p in self.children():
+            p.join(max(0.0, deadline - time.monotonic()))
+        return [p for p in self.children() if p.is_alive()]
+
+    def stop(self) -> list[str]:
+        """Stop the run's processes that are still running (SIGTERM, then SIGKILL)."""
+        alive = [p for p in self.children() if p.is_alive()]
+        for p in alive:
+            self.observation.rec.write("stop", p.name)
+            p.terminate()
+        for p in alive:
+            p.join(TIMEOUT)
+            if p.is_alive():
+                p.kill()
+                p.join(TIMEOUT)
+        return [p.name for p in alive]
+
+    def run(self, stop_after: float = TIMEOUT, **params) -> Observed:
+        """Run ``main(**params)`` in this thread (``ctx`` is given if it takes one), then
+        wait up to ``stop_after`` seconds for the processes it left running, and stop
+        those still running then."""
+        result = self._main(params)
+        self._join_children(stop_after)
+        stopped = tuple(self.stop())
+        return Observed(result, self.timeline(), stopped)
 
     def start(self, **params) -> None:
         """Run ``main(**params)`` in a background thread; :meth:`wait` for its end."""
@@ -66,17 +121,30 @@ class Watch:
         self._thread.stands_for_main = True
         self._thread.start()
 
+    def returned(self) -> bool:
+        """Whether ``main`` has returned (or raised)."""
+        return bool(self._outcome)
+
     def wait(self, timeout: float = TIMEOUT) -> Observed:
-        """The end of a started run; ``TimeoutError`` if it is still running (a gate
-        never let go counts: the run is stuck there)."""
+        """The end of a started run: ``main`` returned and the processes it started ended.
+        ``TimeoutError`` if either is still running after ``timeout`` (a gate never let go
+        counts: the run is stuck there); the run goes on, and can be waited for again."""
+        deadline = time.monotonic() + timeout
         self._thread.join(timeout)
+        name = f"{self.main.__module__}.{self.main.__name__}()"
         if self._thread.is_alive():
-            name = f"{self.main.__module__}.{self.main.__name__}"
-            raise TimeoutError(f"{name}() still running after {timeout} s")
+            raise TimeoutError(f"{name} still running after {timeout} s")
+        alive = self._join_children(max(0.0, deadline - time.monotonic()))
+        if alive:
+            names = ", ".join(p.name for p in alive)
+            raise TimeoutError(f"{name} returned, but {names} still running after {timeout} s")
         ok, value = self._outcome[0]
         if not ok:
             raise value
         return Observed(value, self.timeline())
+
+
+GRACE = 5.0  # seconds a watch's leftover processes get to end before they are stopped
 
 
 @contextlib.contextmanager
@@ -86,7 +154,9 @@ def watching(
     """An observed run of a listing's ``main`` under ``method``, printing in ``lang``
     (and, with ``tee``, to the terminal too).
 
-    The listing's module is watched: its ``time``, ``threading`` and ``print`` record."""
+    The listing's module is watched: its ``time``, ``threading`` and ``print`` record.
+    Leaving the block lets every gate go, waits for ``main``, gives the run's processes
+    a few seconds, and stops those still running."""
     with recording() as rec:
         watch = Watch(main, method, rec, lang, tee)
         try:
@@ -96,11 +166,19 @@ def watching(
                 gate.go.set()
             if watch._thread is not None:
                 watch._thread.join(TIMEOUT)
+            watch._join_children(GRACE)
+            watch.stop()
 
 
 def observe(
-    main: Callable, method: str | None = None, lang: str = "zh", tee: bool = False, **params
+    main: Callable,
+    method: str | None = None,
+    lang: str = "zh",
+    tee: bool = False,
+    stop_after: float = TIMEOUT,
+    **params,
 ) -> Observed:
-    """Run a listing's ``main(**params)`` observed; return its result and timeline."""
+    """Run a listing's ``main(**params)`` observed, to the end of its processes (at most
+    ``stop_after`` seconds after ``main`` returned); return its result and timeline."""
     with watching(main, method, lang, tee) as watch:
-        return watch.run(**params)
+        return watch.run(stop_after, **params)

@@ -11,10 +11,10 @@ and in every child. Nothing in the listing changes. The counterpart of Trio's
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gettext
 import io
-import itertools
 import multiprocessing
 import os
 import sys
@@ -28,22 +28,37 @@ from chapter3.kit.events import Recorder, lane_name
 
 TIMEOUT = 30.0  # a gate's longest wait: a forced interleaving never hangs a test
 LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "locale")
-_names = itertools.count(1)
 
 
 class Gate:
-    """Holds the first lane that reaches ``op`` (on ``obj``) until the harness says go.
+    """Holds one arrival at ``op`` until the harness says go.
 
-    ``arrived`` is set when that lane is held, ``go`` lets it on; both are real
-    events of the run's context, so the gate works across processes."""
+    An arrival is an event of ``op`` that is an instant or begins a span, on ``obj`` and
+    in ``lane`` where those are given. The gate holds the ``nth`` arrival (counted over
+    every process and thread of the run); with ``each``, the first lane to arrive there
+    for its own ``nth`` time. It holds the lane once the event is recorded (a ``hold``
+    held at a gate is a hold), or, ``before``, ahead of it (a line held at a gate is not
+    printed yet). ``arrived`` is set when it holds, ``go`` lets it on, and the lane held
+    shows a ``gate`` span. All of it lives in the run's context, so a gate works across
+    processes."""
 
-    def __init__(self, ctx, op: str, obj: str | None = None):
-        self.op, self.obj = op, obj
-        self._claim = ctx.Semaphore(1)
+    def __init__(self, ctx, name, op, obj=None, lane=None, nth=1, each=False, before=False):
+        self.name, self.op, self.obj, self.lane = name, op, obj, lane
+        self.nth, self.each, self.before = nth, each, before
+        self._count, self._claim = ctx.Value("i", 0), ctx.Semaphore(1)
+        self._mine: dict[str, int] = {}  # with ``each``: arrivals per lane, in this process
         self.arrived, self.go = ctx.Event(), ctx.Event()
 
-    def matches(self, op: str, obj: str) -> bool:
-        return op == self.op and self.obj in (None, obj) and self._claim.acquire(False)
+    def picks(self, op: str, obj: str, lane: str) -> bool:
+        """Count an arrival; whether it is the one this gate holds."""
+        if op != self.op or self.obj not in (None, obj) or self.lane not in (None, lane):
+            return False
+        if self.each:
+            self._mine[lane] = self._mine.get(lane, 0) + 1
+            return self._mine[lane] == self.nth and self._claim.acquire(False)
+        with self._count.get_lock():
+            self._count.value += 1
+            return self._count.value == self.nth
 
 
 class Observation:
@@ -53,14 +68,34 @@ class Observation:
     def __init__(self, rec: Recorder, modules: tuple[str, ...], lang: str = "zh", tee=False):
         self.rec, self.modules, self.lang, self.tee = rec, modules, lang, tee
         self.gates: list[Gate] = []
+        self.home, self._made = os.getpid(), collections.Counter()
+
+    def name(self, kind: str) -> str:
+        """A name for the next object of ``kind`` made in this run: ``Lock-1``, ``Lock-2``,
+        ...; one made in another process than the run's also says where (``Lock-1@...``)."""
+        self._made[kind] += 1
+        name = f"{kind}-{self._made[kind]}"
+        here = multiprocessing.current_process().name
+        return name if os.getpid() == self.home else f"{name}@{here}"
 
     def write(self, op: str, obj: str = "", phase: str = "", value: Any = None) -> None:
+        picked = []
+        if phase != "end" and self.gates:
+            lane = lane_name()
+            picked = [g for g in self.gates if g.picks(op, obj, lane)]
+        for gate in picked:
+            if gate.before:
+                self._hold(gate)
         self.rec.write(op, obj, phase, value)
-        if phase != "end":
-            for gate in self.gates:
-                if gate.matches(op, obj):
-                    gate.arrived.set()
-                    gate.go.wait(TIMEOUT)
+        for gate in picked:
+            if not gate.before:
+                self._hold(gate)
+
+    def _hold(self, gate: Gate) -> None:
+        self.rec.write("gate", gate.name, "begin")
+        gate.arrived.set()
+        gate.go.wait(TIMEOUT)
+        self.rec.write("gate", gate.name, "end")
 
     @contextlib.contextmanager
     def span(self, op: str, obj: str = "", value: Any = None) -> Iterator[None]:
@@ -102,8 +137,8 @@ class Observation:
 class _Wrapped:
     """A real primitive; every attribute the wrapper does not define passes through."""
 
-    def __init__(self, real, obs: Observation, kind: str):
-        self._real, self._obs, self.name = real, obs, f"{kind}-{next(_names)}"
+    def __init__(self, real, obs: Observation, kind: str, name: str | None = None):
+        self._real, self._obs, self.name = real, obs, name or obs.name(kind)
 
     def __getattr__(self, attr):
         if "_real" not in self.__dict__:  # while unpickling
@@ -161,9 +196,12 @@ class Queue(_Wrapped):
 
     def get(self, block: bool = True, timeout: float | None = None):
         self._obs.write("get", self.name, "begin")
-        item = self._real.get(block, timeout)
-        self._obs.write("get", self.name, "end", item)
-        return item
+        item = None
+        try:
+            item = self._real.get(block, timeout)
+            return item
+        finally:  # also when it gives up (queue.Empty): the span ends, carrying nothing
+            self._obs.write("get", self.name, "end", item)
 
 
 class Connection(_Wrapped):
@@ -175,18 +213,19 @@ class Connection(_Wrapped):
 
     def recv(self):
         self._obs.write("recv", self.name, "begin")
-        obj = self._real.recv()
-        self._obs.write("recv", self.name, "end", obj)
-        return obj
+        obj = None
+        try:
+            obj = self._real.recv()
+            return obj
+        finally:
+            self._obs.write("recv", self.name, "end", obj)
 
 
 class Shared(_Wrapped):
     """Value or Array: reads and writes pass through; its lock is observed."""
 
     def get_lock(self) -> Lock:
-        lock = Lock(self._real.get_lock(), self._obs, "Lock")
-        lock.name = f"{self.name}.lock"
-        return lock
+        return Lock(self._real.get_lock(), self._obs, "Lock", f"{self.name}.lock")
 
     def __getitem__(self, i):
         return self._real[i]
@@ -287,13 +326,22 @@ class _Lines(io.TextIOBase):
 
 
 class _ObservedProcess:
-    """Mixed into each start method's Process class: records start, run, exit and join."""
+    """Mixed into each start method's Process class: records start (``start`` as it is
+    asked, ``started`` with the pid once the child exists), run, exit and join; under
+    spawn and forkserver also ``unpickle`` in the child, before its arguments are."""
 
     _observation: Observation
 
     def start(self) -> None:
         self._observation.write("start", self.name)
         super().start()
+        self._observation.write("started", self.name, value=self.pid)
+
+    def __reduce__(self):
+        # Pickled for a spawned or fork-server child. Unpickling calls _arriving first,
+        # then restores the state (the target and its arguments): a gate on "unpickle"
+        # holds the child before it opens anything its parent passed it.
+        return (_arriving, (type(self), self._observation, self.name), self.__dict__)
 
     def run(self) -> None:
         obs = self._observation
@@ -307,6 +355,11 @@ class _ObservedProcess:
     def join(self, timeout: float | None = None) -> None:
         with self._observation.span("join", self.name):
             super().join(timeout)
+
+
+def _arriving(cls: type, observation: Observation, name: str):
+    observation.write("unpickle", name)
+    return cls.__new__(cls)
 
 
 def _observed_class(base: type) -> type:
@@ -354,6 +407,7 @@ class ObservedContext:
         self.observation = observation
         self.real = multiprocessing.get_context(method)
         self.threading = _ObservedThreading(observation)
+        self.processes: list = []  # every process made through this context, in order
 
     def __getattr__(self, attr):  # get_start_method, cpu_count, active_children, ...
         return getattr(self.real, attr)
@@ -361,6 +415,7 @@ class ObservedContext:
     def Process(self, *args, **kwargs):
         p = PROCESS_CLASSES[self.real.get_start_method()](*args, **kwargs)
         p._observation = self.observation
+        self.processes.append(p)
         return p
 
     def Lock(self):

@@ -5,6 +5,11 @@ settings. This runner adds what the book needs: ``--quick`` (the short settings 
 site uses, from the section's ``QUICK``), ``--lang en`` (the program's output in
 English, in every process), ``--method`` (a start method), and ``--json`` (the whole
 observed run, for the site).
+
+A key may name a *variant*: ``process_sync.ex3_09_buns@buffer_10`` is the listing
+``ex3_09_buns`` run with the arguments its section's ``VARIANTS`` gives that name
+(on top of the quick settings, with ``--quick``) — the same program, another setting,
+as the chapter's "change the queue length to 10".
 """
 
 from __future__ import annotations
@@ -19,18 +24,44 @@ from typing import Any
 
 from chapter3.kit.listing import observe
 
+STOP_AFTER = 5.0  # seconds a run's leftover processes get after main returned
+
+
+def _section(key: str):
+    section, _, name = key.partition("@")[0].rpartition(".")
+    return importlib.import_module(f"chapter3.{section}"), name
+
+
+def params_of(key: str, quick: bool = True) -> dict[str, Any]:
+    """The arguments of a run: the listing's quick settings (if ``quick``), then its
+    variant's, from the section package's ``QUICK`` and ``VARIANTS``."""
+    section, name = _section(key)
+    params = dict(getattr(section, "QUICK", {}).get(name, {})) if quick else {}
+    if "@" in key:
+        params |= getattr(section, "VARIANTS", {})[key.rpartition(".")[2]]
+    return params
+
 
 def quick_params(key: str) -> dict[str, Any]:
-    """The quick settings of ``<section>.<listing>``, from its section's ``QUICK``."""
-    section, _, name = key.rpartition(".")
-    return dict(getattr(importlib.import_module(f"chapter3.{section}"), "QUICK", {}).get(name, {}))
+    """The quick settings of ``<section>.<listing>[@<variant>]``."""
+    return params_of(key, quick=True)
 
 
-def capture(key: str, method: str | None = None, lang: str = "zh", quick: bool = True) -> dict:
+def listing_of(key: str):
+    """The listing module a key names."""
+    return importlib.import_module(f"chapter3.{key.partition('@')[0]}")
+
+
+def capture(
+    key: str,
+    method: str | None = None,
+    lang: str = "zh",
+    quick: bool = True,
+    stop_after: float = STOP_AFTER,
+) -> dict:
     """One observed run of a listing, as JSON-ready data."""
-    listing = importlib.import_module(f"chapter3.{key}")
-    params = quick_params(key) if quick else {}
-    run = observe(listing.main, method, lang, **params)
+    params = params_of(key, quick)
+    run = observe(listing_of(key).main, method, lang, stop_after=stop_after, **params)
     return {
         "key": key,
         "method": method or multiprocessing.get_start_method(),
@@ -38,6 +69,7 @@ def capture(key: str, method: str | None = None, lang: str = "zh", quick: bool =
         "params": params,
         "events": [dataclasses.asdict(e) for e in run.timeline],
         "result": json.loads(json.dumps(run.result, default=repr, ensure_ascii=False)),
+        "stopped": list(run.stopped),
     }
 
 
@@ -48,16 +80,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
     parser.add_argument("--method", choices=multiprocessing.get_all_start_methods())
     parser.add_argument("--json", action="store_true", help="print the observed run as JSON")
+    parser.add_argument(
+        "--stop-after",
+        type=float,
+        default=STOP_AFTER,
+        help="seconds to wait, once main returned, for the processes it left running",
+    )
     args = parser.parse_args(argv)
     if args.json:
-        data = capture(args.listing, args.method, args.lang, args.quick)
+        data = capture(args.listing, args.method, args.lang, args.quick, args.stop_after)
         json.dump(data, sys.stdout, ensure_ascii=False)
         return 0
-    listing = importlib.import_module(f"chapter3.{args.listing}")
-    params = quick_params(args.listing) if args.quick else {}
-    run = observe(listing.main, args.method, args.lang, tee=True, **params)
+    params = params_of(args.listing, args.quick)
+    main_ = listing_of(args.listing).main
+    run = observe(main_, args.method, args.lang, tee=True, stop_after=args.stop_after, **params)
     if run.result is not None:
         print(f"  · main() → {run.result!r}", file=sys.stderr)
+    if run.stopped:
+        print(f"  · still running, stopped by the book: {', '.join(run.stopped)}", file=sys.stderr)
     return 0
 
 

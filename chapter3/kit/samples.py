@@ -1,6 +1,7 @@
 """Small plain programs the kit's own tests observe (not listings of the chapter)."""
 
 import multiprocessing
+import queue
 import threading
 import time
 from threading import Thread
@@ -71,3 +72,43 @@ def stuck(ctx=None, patience=0.1):
     """Waits on an event nobody sets, for ``patience`` seconds."""
     ctx = ctx or multiprocessing.get_context()
     return ctx.Event().wait(patience)
+
+
+def _say(i, lines):
+    for k in range(lines):
+        print("line", i, k)
+
+
+def chatter(ctx=None, workers=3, lines=2):
+    """Processes named ``talker-<i>`` that each print ``lines`` lines."""
+    ctx = ctx or multiprocessing.get_context()
+    procs = [
+        ctx.Process(target=_say, args=(i, lines), name=f"talker-{i}") for i in range(workers)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(30)
+    return [p.exitcode for p in procs]
+
+
+def _nap(seconds, q):
+    q.put("up")
+    time.sleep(seconds)
+
+
+def leaves(ctx=None, seconds=0.1):
+    """Starts a child that naps ``seconds`` and returns without joining it."""
+    ctx = ctx or multiprocessing.get_context()
+    q = ctx.Queue()
+    ctx.Process(target=_nap, args=(seconds, q), name="napper").start()
+    return q.get(timeout=30)
+
+
+def empty_get(ctx=None, patience=0.01):
+    """A get on a queue nobody puts into, for ``patience`` seconds."""
+    ctx = ctx or multiprocessing.get_context()
+    try:
+        return ctx.Queue().get(timeout=patience)
+    except queue.Empty:
+        return "empty"

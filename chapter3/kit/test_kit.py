@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 
 import pytest
 
 from chapter3.kit import samples
-from chapter3.kit.listing import observe, watching
-
-
-def until(predicate, timeout: float = 5.0) -> bool:
-    """Poll ``predicate`` until it holds or ``timeout`` passes."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
+from chapter3.kit.events import Event, Timeline, high_water_of
+from chapter3.kit.listing import observe, until, watching
 
 
 def test_prints_are_recorded_per_process_and_nothing_reaches_the_terminal(ctx, capfd):
@@ -107,3 +99,113 @@ def test_a_stuck_run_times_out_quickly_and_ends_when_the_watch_does(ctx):
             watch.wait(timeout=0.5)
         assert time.monotonic() - start < 5
     assert not watch._thread.is_alive(), "leaving the watch lets the gate go and ends the run"
+
+
+def test_objects_are_named_per_run_and_kind(ctx):
+    for _ in range(2):
+        tl = observe(samples.holders, ctx.get_start_method(), workers=1).timeline
+        assert {s.obj for s in tl.spans("hold")} == {"Semaphore-1"}
+
+
+def test_a_gate_holds_the_nth_arrival_and_shows_it_on_the_timeline(ctx):
+    with watching(samples.holders, ctx.get_start_method()) as watch:
+        second = watch.gate("hold", nth=2)
+        watch.start(workers=3, permits=1)
+        assert second.arrived.wait(30)
+        tl = watch.timeline()
+        holds = tl.spans("hold")
+        assert len(holds) == 2 and holds[0].end < math.inf == holds[1].end
+        (held,) = tl.spans("gate", second.name)
+        assert held.lane == holds[1].lane and held.end == math.inf
+        second.go.set()
+        run = watch.wait()
+    (held,) = run.timeline.spans("gate")
+    assert held.end < math.inf and len(run.timeline.spans("hold")) == 3
+
+
+def test_a_gate_with_each_holds_the_first_lane_at_its_own_nth_arrival(ctx):
+    with watching(samples.chatter, ctx.get_start_method()) as watch:
+        gate = watch.gate("print", each=True, nth=2)
+        watch.start(workers=3, lines=2)
+        assert gate.arrived.wait(30)
+        assert watch.until(lambda tl: len(tl.printed()) == 6), "the others print both lines"
+        tl = watch.timeline()
+        (held,) = tl.spans("gate", gate.name)
+        assert held.end == math.inf and len(tl.printed(held.lane)) == 2  # held after its 2nd
+        gate.go.set()
+        run = watch.wait()
+    assert len(run.timeline.printed()) == 6
+
+
+def test_a_gate_can_pick_one_lane(ctx):
+    with watching(samples.chatter, ctx.get_start_method()) as watch:
+        gate = watch.gate("print", lane="talker-2", before=True)
+        watch.start(workers=3, lines=1)
+        assert gate.arrived.wait(30)
+        assert watch.until(lambda tl: len(tl.printed()) == 2)
+        assert watch.timeline().printed("talker-2") == []
+        gate.go.set()
+        run = watch.wait()
+    assert run.timeline.printed("talker-2") == ["line 2 0"]
+
+
+def test_started_carries_the_pid_and_a_spawned_child_can_be_held_before_unpickling(ctx):
+    method = ctx.get_start_method()
+    with watching(samples.chatter, method) as watch:
+        gate = watch.gate("unpickle")
+        watch.start(workers=1, lines=1)
+        if method == "fork":  # nothing is pickled: the child has its parent's memory
+            run = watch.wait()
+            assert run.timeline.of("unpickle") == [] and not gate.arrived.is_set()
+        else:
+            assert gate.arrived.wait(30)
+            assert watch.until(lambda tl: tl.of("started"))
+            assert watch.timeline().spans("run") == [], "held before it could run"
+            gate.go.set()
+            run = watch.wait()
+            assert [e.lane for e in run.timeline.of("unpickle")] == ["talker-0"]
+    (started,) = run.timeline.of("started")
+    assert started.lane == "MainProcess" and started.value == watch.children()[0].pid
+
+
+def test_a_run_ends_when_the_processes_main_left_running_end(ctx):
+    method = ctx.get_start_method()
+    run = observe(samples.leaves, method, seconds=0.2)
+    assert run.result == "up" and run.stopped == ()
+    (nap,) = run.timeline.spans("run")
+    assert nap.end < math.inf, "the run waited for the child main did not join"
+    with watching(samples.leaves, method) as watch:
+        watch.start(seconds=60)
+        with pytest.raises(TimeoutError, match=r"returned, but napper still running"):
+            watch.wait(timeout=0.3)
+        assert watch.returned() and watch.stop() == ["napper"]
+        run = watch.wait()
+    assert [e.obj for e in run.timeline.of("stop")] == ["napper"]
+    stopped = observe(samples.leaves, method, stop_after=0.3, seconds=60)
+    assert stopped.stopped == ("napper",)
+
+
+def test_a_get_that_gives_up_ends_its_span(ctx):
+    run = observe(samples.empty_get, ctx.get_start_method())
+    assert run.result == "empty"
+    (get,) = run.timeline.spans("get")
+    assert get.end < math.inf and get.value is None
+
+
+def test_queued_spans_run_from_put_end_to_the_get_that_took_the_item():
+    def ev(t, op, phase, value, lane="p"):
+        return Event(lane, 1, t, op, "Queue-1", phase, value)
+
+    tl = Timeline(
+        [
+            ev(0, "put", "begin", "a"), ev(1, "put", "end", "a"),
+            ev(2, "put", "begin", "b"), ev(3, "put", "end", "b"),
+            ev(4, "get", "begin", None, "c"), ev(5, "get", "end", "a", "c"),
+            ev(6, "get", "begin", None, "c"),  # waiting before "c" is put: no stay
+            ev(7, "put", "begin", "c"), ev(8, "put", "end", "c"),
+            ev(9, "get", "end", "c", "c"),
+        ]
+    )  # fmt: skip
+    stays = [(s.value, s.start, s.end) for s in tl.queued()]
+    assert stays == [("a", 1, 4), ("b", 3, math.inf)]
+    assert high_water_of(tl.queued()) == 2
