@@ -82,9 +82,7 @@ def _say(i, lines):
 def chatter(ctx=None, workers=3, lines=2):
     """Processes named ``talker-<i>`` that each print ``lines`` lines."""
     ctx = ctx or multiprocessing.get_context()
-    procs = [
-        ctx.Process(target=_say, args=(i, lines), name=f"talker-{i}") for i in range(workers)
-    ]
+    procs = [ctx.Process(target=_say, args=(i, lines), name=f"talker-{i}") for i in range(workers)]
     for p in procs:
         p.start()
     for p in procs:
