@@ -120,6 +120,10 @@ class Timeline(tuple):
             and (lane is None or s.lane == lane)
         ]
 
+    def open(self, op: str | None = None, obj: str | None = None) -> list[Span]:
+        """Spans begun and not ended (yet): who is still waiting, holding, running."""
+        return [s for s in self.spans(op, obj) if s.end == math.inf]
+
     def profile(self, op: str, obj: str | None = None) -> list[tuple[float, int]]:
         """How many spans of ``op`` (on ``obj``) are open, after each moment it changes."""
         return profile_of(self.spans(op, obj))

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import psutil
+
 from chapter3.kit.events import Recorder, Timeline, recording
 from chapter3.kit.observe import TIMEOUT, Gate, Observation, ObservedContext
 
@@ -39,6 +41,14 @@ def until(predicate: Callable[[], Any], timeout: float = TIMEOUT) -> bool:
             return False
         time.sleep(0.002)
     return True
+
+
+def asleep(pid: int) -> bool:
+    """Whether process ``pid`` is blocked in the kernel (waiting, not running or ready)."""
+    try:
+        return psutil.Process(pid).status() in (psutil.STATUS_SLEEPING, psutil.STATUS_DISK_SLEEP)
+    except psutil.NoSuchProcess:
+        return False
 
 
 class Watch:

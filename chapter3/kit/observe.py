@@ -61,6 +61,22 @@ class Gate:
             return self._count.value == self.nth
 
 
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """While it lasts, ``gettext`` in this process answers in ``lang`` from the book's
+    catalog (``zh``: the listings' own Chinese)."""
+    language = os.environ.get("LANGUAGE")
+    os.environ["LANGUAGE"] = lang
+    gettext.bindtextdomain("messages", LOCALE)
+    try:
+        yield
+    finally:
+        if language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = language
+
+
 class Observation:
     """What observing means in every process of a run: where events go, which modules
     to watch, the gates, and the output language. Pickled into every child."""
@@ -117,19 +133,14 @@ class Observation:
                 if twin is not None:
                     undo.append((module, name, value))
                     setattr(module, name, twin)
-        stdout, language = sys.stdout, os.environ.get("LANGUAGE")
+        stdout = sys.stdout
         sys.stdout = _Lines(self, stdout if self.tee else None)
-        os.environ["LANGUAGE"] = self.lang
-        gettext.bindtextdomain("messages", LOCALE)
         try:
-            yield
+            with speaking(self.lang):
+                yield
         finally:
             sys.stdout.flush()
             sys.stdout = stdout
-            if language is None:
-                os.environ.pop("LANGUAGE", None)
-            else:
-                os.environ["LANGUAGE"] = language
             for module, name, value in undo:
                 setattr(module, name, value)
 
@@ -524,4 +535,4 @@ def _observe_worker(observation: Observation, method: str, initializer, initargs
         initializer(*initargs)
 
 
-__all__ = ["Gate", "Observation", "ObservedContext", "lane_name"]
+__all__ = ["Gate", "Observation", "ObservedContext", "lane_name", "speaking"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import math
 import os
 import time
@@ -10,7 +11,8 @@ import pytest
 
 from chapter3.kit import samples
 from chapter3.kit.events import Event, Timeline, high_water_of
-from chapter3.kit.listing import observe, until, watching
+from chapter3.kit.listing import asleep, observe, watching
+from chapter3.kit.observe import speaking
 
 
 def test_prints_are_recorded_per_process_and_nothing_reaches_the_terminal(ctx, capfd):
@@ -34,7 +36,7 @@ def test_holds_of_a_lock_never_overlap_and_a_semaphore_admits_its_permits(ctx):
         gate = watch.gate("hold")
         watch.start(workers=3, permits=2)
         assert gate.arrived.wait(30)  # one holder is held inside: a second can still enter
-        assert until(lambda: watch.timeline().high_water("hold") == 2), "no second holder"
+        assert watch.until(lambda tl: tl.high_water("hold") == 2), "no second holder"
         gate.go.set()
         run = watch.wait()
     assert len(run.timeline.spans("hold")) == 3
@@ -49,7 +51,7 @@ def test_a_gate_holds_one_lane_while_the_others_wait_in_acquire(ctx):
         def asking():
             return [e for e in watch.timeline() if e.op == "acquire" and e.phase == "begin"]
 
-        assert until(lambda: len(asking()) == 3), "every process asks for the lock"
+        assert watch.until(lambda tl: len(asking()) == 3), "every process asks for the lock"
         ended = [e for e in watch.timeline() if e.op == "acquire" and e.phase == "end"]
         assert len(ended) == 1, "while one holds it, the others are still in acquire"
         gate.go.set()
@@ -209,3 +211,30 @@ def test_queued_spans_run_from_put_end_to_the_get_that_took_the_item():
     stays = [(s.value, s.start, s.end) for s in tl.queued()]
     assert stays == [("a", 1, 4), ("b", 3, math.inf)]
     assert high_water_of(tl.queued()) == 2
+
+
+def test_open_spans_and_asleep_show_who_is_still_waiting(ctx):
+    with watching(samples.holders, ctx.get_start_method()) as watch:
+        gate = watch.gate("hold")
+        watch.start(workers=2, permits=1)
+        assert gate.arrived.wait(30)
+
+        def one_waits(tl):
+            waiting = tl.open("acquire")
+            return len(waiting) == 1 and asleep(waiting[0].pid)
+
+        assert watch.until(one_waits), "the second process waits, asleep, for the first"
+        assert len(watch.timeline().open("hold")) == 1
+        gate.go.set()
+        run = watch.wait()
+    assert run.timeline.open() == []
+    assert not any(asleep(s.pid) for s in run.timeline.spans("run")), "ended: not waiting"
+
+
+def test_speaking_answers_in_a_language_and_restores_the_environment():
+    before = os.environ.get("LANGUAGE")
+    with speaking("zh"):
+        assert gettext.gettext("%s 获得信号量") == "%s 获得信号量"
+    with speaking("en"):
+        assert gettext.gettext("%s 获得信号量") == "%s got the semaphore"
+    assert os.environ.get("LANGUAGE") == before
