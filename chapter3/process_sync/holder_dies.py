@@ -23,8 +23,9 @@ def holder(sem, guard, how):
         work(how)
         sem.release()  # never reached
     elif guard == "with":
-        with sem:
-            work(how)
+        sem.acquire()
+        work(how)
+        sem.release()
     else:
         sem.acquire(timeout=60)
         try:
