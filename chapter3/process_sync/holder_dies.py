@@ -23,9 +23,8 @@ def holder(sem, guard, how):
         work(how)
         sem.release()  # never reached
     elif guard == "with":
-        sem.acquire()
-        work(how)
-        sem.release()
+        with sem:
+            work(how)
     else:
         sem.acquire(timeout=60)
         try:
