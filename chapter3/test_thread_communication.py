@@ -121,6 +121,20 @@ def test_semaphore_bounds_the_holders(permits, workers):
     assert len(acquired) == workers
 
 
+@pytest.mark.claim("thread-semaphore-limits-holders")
+@pytest.mark.parametrize("permits", [1, 3])
+def test_semaphore_admits_exactly_n_at_once(permits):
+    run = tc.semaphore_capacity(permits=permits, patience=0.3)
+    # n holders met inside the guarded section: all n held it at the same moment ...
+    assert run.all_in_at_once, run
+    assert run.timeline.max_overlap("waiting", "holding") == permits
+    # ... and while they held it, one thread more could not get in; once they left, it could.
+    assert not run.one_more_got_in and run.got_in_after, run
+    (tried,) = run.timeline.spans("MainProcess/one-more")
+    holding = [s for s in run.timeline.spans() if s.text == "holding"]
+    assert all(h.start < tried.start and tried.end < h.end for h in holding), holding
+
+
 @pytest.mark.claim("thread-queue-blocks-when-full-or-empty")
 def test_bounded_queue_blocks():
     run = tc.bounded_queue(size=2, patience=0.05)
@@ -195,6 +209,21 @@ def test_threading_lock_does_not_cross_processes(ctx):
     else:
         assert run.threading_lock.startswith("TypeError: cannot pickle '_thread.lock'")
     assert run.multiprocessing_lock == "child acquired it too: False"
+
+
+@pytest.mark.claim("threading-lock-stays-in-its-process")
+def test_fork_copies_a_lock_as_it_was_at_the_fork(ctx):
+    if ctx.get_start_method() != "fork":
+        pytest.skip(
+            f"{ctx.get_start_method()} does not copy a threading.Lock into the child at all "
+            "(start() cannot pickle it: see the test above); only fork copies it"
+        )
+    run = tc.lock_copied_at_fork(patience=0.3)
+    # Held by the parent at the fork: the child's copy is locked, and stays locked although
+    # the parent released its own before the child tried; nobody in the child ever will.
+    assert run.held_at_fork is False
+    # Free at the fork: the child takes its copy while the parent holds the original.
+    assert run.free_at_fork is True
 
 
 @pytest.mark.claim("pipes-between-threads")
