@@ -49,7 +49,7 @@ def test_two_cpu_bound_processes_run_in_parallel(ctx):
     assert concepts.kind_of(free) == concepts.kind_of(pinned) == "processes", run
     assert all(w.affinity == concepts.affinity() for w in free), free
     assert all(w.affinity == (0,) for w in pinned), pinned
-    assert concepts.overlap_fraction(free) > 0.8 and concepts.overlap_fraction(pinned) > 0.8, run
+    assert concepts.overlap_fraction(free) > 0.6 and concepts.overlap_fraction(pinned) > 0.6, run
     # Free: each had a CPU of its own all the time (ideal 1.0), so the pair took the time
     # of one, and while both ran they kept two CPUs busy. Pinned: they took turns (ideal
     # 0.5 each), so the pair took twice that.
@@ -67,7 +67,7 @@ def test_one_core_interleaves_processes(ctx):
     # Two processes, each of which found itself allowed on CPU 0 only, computing side by side.
     assert concepts.kind_of(workers) == "processes", pair
     assert all(w.affinity == (0,) for w in workers), workers
-    assert concepts.overlap_fraction(workers) > 0.8, pair
+    assert concepts.overlap_fraction(workers) > 0.6, pair
     # Interleaved, not one after the other: while both ran, each made progress (at least a
     # quarter of the CPU, ideal a half), neither had the CPU to itself (below 70% of its
     # time), and together they never kept more than the one core busy.
@@ -188,17 +188,17 @@ def test_an_exception_thrown_into_a_thread_waits_for_its_next_bytecode():
 @pytest.mark.exclusive
 @pytest.mark.claim("one-thread-runs-python-at-a-time")
 def test_python_bytecode_runs_in_one_thread_at_a_time():
-    python = concepts.two_tasks_in_threads(concepts.python_work(1_000_000))
+    python = concepts.two_tasks_in_threads(concepts.python_work(2_000_000))
     # Two threads of this process, computing side by side (not one after the other) ...
     assert concepts.kind_of(python.threads) == "threads", python
-    assert concepts.overlap_fraction(python.threads) > 0.8, python
+    assert concepts.overlap_fraction(python.threads) > 0.6, python
     # ... and the GIL: two threads of bytecode never keep more than one CPU busy between them.
     assert python.cores < 1.15, python
     assert concepts.cpus_while_all_ran(python.threads) < 1.15, python
     if len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else [0]) >= 2:
         hashing = concepts.two_tasks_in_threads(concepts.hashing_work(32))
         assert concepts.kind_of(hashing.threads) == "threads", hashing
-        assert concepts.overlap_fraction(hashing.threads) > 0.8, hashing
+        assert concepts.overlap_fraction(hashing.threads) > 0.6, hashing
         # C code that releases the GIL: well over one CPU at once (ideal 2).
         assert hashing.cores > 1.3, hashing
         assert concepts.cpus_while_all_ran(hashing.threads) > 1.3, hashing

@@ -62,12 +62,12 @@ def test_the_kernel_schedules_each_thread_on_its_own():
 @pytest.mark.exclusive
 @pytest.mark.claim("gil-serialises-bytecode-not-threads")
 def test_the_gil_serialises_bytecode_but_not_c_code_that_releases_it():
-    run = tc.gil_and_c_code(work=1_000_000, megabytes=2, repeat=2)
+    run = tc.gil_and_c_code(work=2_000_000, megabytes=2, repeat=2)
     assert run.gil
     # Each time: two threads of this process, computing side by side.
     for pair in (run.python, run.zlib):
         assert kind_of(pair.threads) == "threads", pair
-        assert overlap_fraction(pair.threads) > 0.8, pair
+        assert overlap_fraction(pair.threads) > 0.6, pair
     # Bytecode: two threads never get more than one CPU's worth between them.
     assert run.python.cores < 1.25, run.python
     assert cpus_while_all_ran(run.python.threads) < 1.25, run.python
@@ -84,11 +84,11 @@ def test_the_gil_serialises_bytecode_but_not_c_code_that_releases_it():
 @pytest.mark.exclusive
 @pytest.mark.claim("cpu-bound-threads-use-one-core")
 def test_threads_use_one_core_where_processes_could_use_two(ctx):
-    run = tc.cpu_bound(ctx, work=1_000_000, repeat=2)
+    run = tc.cpu_bound(ctx, work=2_000_000, repeat=2)
     # The threads are threads of this process, the processes are processes of their own,
     # and each pair computed side by side.
     assert kind_of(run.threads) == "threads" and kind_of(run.processes) == "processes", run
-    assert overlap_fraction(run.threads) > 0.8 and overlap_fraction(run.processes) > 0.8, run
+    assert overlap_fraction(run.threads) > 0.6 and overlap_fraction(run.processes) > 0.6, run
     # Threads: at most one CPU's worth of bytecode at a time, however many cores are idle.
     assert run.thread_cores < 1.25, run
     assert cpus_while_all_ran(run.threads) < 1.25, run
