@@ -887,12 +887,15 @@ def deadlock(patience: float = 5.0, dump_after: float = 1.0) -> Deadlock:
             faulthandler.cancel_dump_traceback_later()
         dump.seek(0)
         run = Deadlock(dump.read(), {t.name: t.ident for t in threads}, took, Timeline())
+        for line in run.dump.splitlines():  # what faulthandler wrote, folders left out
+            rec.say(re.sub(r'File ".*[/\\]', 'File "', line))
         frames = innermost_frames(run.dump)
         for name, ident in run.idents.items():
             file, line, func = frames.get(ident, ("?", 0, "?"))
+            where, thread = f"{os.path.basename(file)}", f"Thread 0x{ident:016x}"
             rec.say(
-                f"faulthandler：{name} 停在 {os.path.basename(file)} 第 {line} 行 {func}()",
-                en=f"faulthandler: {name} waits in {func}(), {os.path.basename(file)} line {line}",
+                f"{name}（{thread}）停在 {where} 第 {line} 行的 {func}() 里",
+                en=f"{name} ({thread}) waits in {func}(), {where} line {line}",
             )
         return dataclasses.replace(run, timeline=rec.events())
 

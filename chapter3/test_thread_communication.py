@@ -140,7 +140,8 @@ def test_bounded_queue_blocks():
     run = tc.bounded_queue(size=2, patience=0.05)
     assert run.get_on_empty == "Empty"
     assert run.put_on_full == "Full"
-    assert run.blocked_put_returned_after_get
+    assert run.put_was_waiting  # the third put was blocked inside put() when main took one ...
+    assert run.blocked_put_returned_after_get  # ... and returned only after that
     assert run.order == ["item-0", "item-1", "item-2"]  # first in, first out
 
 

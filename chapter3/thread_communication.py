@@ -24,6 +24,7 @@ import queue
 import select
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -527,6 +528,15 @@ class QueueRun:
     blocked_put_returned_after_get: bool  # the 3rd put returned only after main's get
     order: list[str]  # the items in the order main got them
     timeline: Timeline
+    put_was_waiting: bool = False  # the 3rd put was waiting inside put() when main took one
+
+
+def waiting_in(thread: threading.Thread, caller: str) -> bool:
+    """Is ``thread`` waiting on a Condition inside a function named ``caller``?"""
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None and frame.f_code.co_name != "wait":
+        frame = frame.f_back
+    return frame is not None and frame.f_back is not None and frame.f_back.f_code.co_name == caller
 
 
 @example(patience=0.05)
@@ -567,13 +577,17 @@ def bounded_queue(size: int = 2, patience: float = 0.5) -> QueueRun:
         t = threading.Thread(target=producer, name="producer")
         t.start()
         full.wait(TIMEOUT)
+        end = time.monotonic() + TIMEOUT
+        while t.is_alive() and not waiting_in(t, "put") and time.monotonic() < end:
+            time.sleep(0.001)  # until the producer is really waiting inside its third put
+        waiting = waiting_in(t, "put")
         rec.mark("主线程取出一个", en="main takes one item")
         order = [q.get(timeout=TIMEOUT)]
         join_all([t])
         order += [q.get(timeout=TIMEOUT) for _ in range(size)]
         timeline = rec.events()
         after = timeline.said("第三次 put 返回").t > timeline.said("主线程取出一个").t
-        return QueueRun(out["full"], out["empty"], after, order, timeline)
+        return QueueRun(out["full"], out["empty"], after, order, timeline, waiting)
 
 
 # --8<-- [end:bounded_queue]
