@@ -148,6 +148,7 @@ def test_bounded_queue_blocks():
 @pytest.mark.claim("queue-join-counts-task-done")
 def test_join_waits_for_task_done():
     run = tc.queue_join(patience=0.1)
+    assert run.set_up  # the queue was empty and the joiner inside q.join() when we looked
     assert not run.done_before_last_task_done
     assert run.done_after
 

@@ -532,11 +532,23 @@ class QueueRun:
 
 
 def waiting_in(thread: threading.Thread, caller: str) -> bool:
-    """Is ``thread`` waiting on a Condition inside a function named ``caller``?"""
+    """Is ``thread`` in a Condition's ``wait``, called (maybe indirectly) by ``caller``?"""
     frame = sys._current_frames().get(thread.ident)
-    while frame is not None and frame.f_code.co_name != "wait":
+    if frame is None or frame.f_code.co_name != "wait":
+        return False
+    while frame is not None and frame.f_code.co_name != caller:
         frame = frame.f_back
-    return frame is not None and frame.f_back is not None and frame.f_back.f_code.co_name == caller
+    return frame is not None
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
+    """Ask ``condition`` every millisecond until it holds; False if it never did in time."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 @example(patience=0.05)
@@ -577,10 +589,8 @@ def bounded_queue(size: int = 2, patience: float = 0.5) -> QueueRun:
         t = threading.Thread(target=producer, name="producer")
         t.start()
         full.wait(TIMEOUT)
-        end = time.monotonic() + TIMEOUT
-        while t.is_alive() and not waiting_in(t, "put") and time.monotonic() < end:
-            time.sleep(0.001)  # until the producer is really waiting inside its third put
-        waiting = waiting_in(t, "put")
+        # Only once the producer is really waiting inside its third put:
+        waiting = wait_until(lambda: waiting_in(t, "put") or not t.is_alive()) and t.is_alive()
         rec.mark("主线程取出一个", en="main takes one item")
         order = [q.get(timeout=TIMEOUT)]
         join_all([t])
@@ -599,6 +609,7 @@ class JoinRun:
     done_before_last_task_done: bool  # did q.join() return while a task was unfinished?
     done_after: bool  # did it return once every task was marked done?
     timeline: Timeline
+    set_up: bool = False  # at that check the queue was empty, and the joiner inside q.join()
 
 
 @example(patience=0.05)
@@ -630,7 +641,9 @@ def queue_join(patience: float = 0.5) -> JoinRun:
                 threading.Thread(target=joiner, name="joiner"),
             ]
         )
-        early = joined.wait(patience)  # "b" is taken out of the queue but not done yet
+        # "b" is taken out of the queue but not done yet, and the joiner waits in q.join():
+        set_up = wait_until(lambda: q.empty() and waiting_in(threads[1], "join"))
+        early = joined.wait(patience)
         rec.say(
             f"队列已空，但 b 尚未 task_done：join 返回了吗？{early}",
             en=f"queue empty, b not task_done yet: has join returned? {early}",
@@ -638,7 +651,7 @@ def queue_join(patience: float = 0.5) -> JoinRun:
         finish_second.set()
         late = joined.wait(TIMEOUT)
         join_all(threads)
-        return JoinRun(early, late, rec.events())
+        return JoinRun(early, late, rec.events(), set_up)
 
 
 # --8<-- [end:queue_join]
