@@ -23,9 +23,16 @@ def test_hung_processes_are_killed_and_the_caller_hears_it_quickly():
     for p in [*hung, done]:
         p.start()
     start = time.monotonic()
-    with pytest.raises(TimeoutError) as raised:
-        join_all([*hung, done], timeout=TIMEOUT)
-    elapsed = time.monotonic() - start
+    try:
+        with pytest.raises(TimeoutError) as raised:
+            join_all([*hung, done], timeout=TIMEOUT)
+        elapsed = time.monotonic() - start
+        alive_after = [p.name for p in hung if p.is_alive()]
+    finally:
+        for p in hung:  # if join_all did not
+            p.kill()
+            p.join(10)
+    assert alive_after == []
     # one deadline for all: four hung workers cost TIMEOUT, not four times it
     assert TIMEOUT <= elapsed < 3 * TIMEOUT < waiting.TIMEOUT / 10, elapsed
     assert str(raised.value) == (
