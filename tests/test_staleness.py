@@ -48,10 +48,11 @@ UNRELATED = [
 ]
 
 
-def _result_after_editing(tmp_path, edited: str) -> bool:
-    """Is a result of test_s, recorded before ``edited`` changed, still fresh after?"""
-    for name, text in TREE.items():
-        write(tmp_path / name, text)
+def _result_after_editing(tmp_path, edited: str, text: str | None = None) -> bool:
+    """Is a result of test_s, recorded before ``edited`` changed (a line added, or its
+    whole ``text`` replaced), still fresh after?"""
+    for name, content in TREE.items():
+        write(tmp_path / name, content)
     data = {
         "runs": {"r": {}},
         "tests": {
@@ -63,7 +64,9 @@ def _result_after_editing(tmp_path, edited: str) -> bool:
         },
     }
     path = tmp_path / edited
-    write(path, (path.read_text() if path.exists() else "") + "# edited\n")
+    if text is None:
+        text = (path.read_text() if path.exists() else "") + "# edited\n"
+    write(path, text)
     return bool(fresh_results(data, root=tmp_path))
 
 
@@ -90,3 +93,9 @@ def test_each_real_test_module_covers_what_its_section_imports():
     assert ROOT / "chapter3" / "waiting.py" in report.covered_files(
         ROOT / "chapter3" / "test_process_sync.py"
     )
+
+
+def test_a_module_that_no_longer_parses_makes_the_result_stale(tmp_path):
+    """A syntax error in the module under test: its results are stale, and saying so must
+    not crash the site build that asks."""
+    assert not _result_after_editing(tmp_path, "chapter3/s.py", "def broken(:\n")
