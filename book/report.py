@@ -24,16 +24,24 @@ except ImportError:  # Windows: concurrent pytest runs there may race on the rep
     fcntl = None
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = Path(os.environ.get("BOOK_REPORT") or ROOT / ".book" / "claims.json")
 SCHEMA = 1
 #: Files every claim test depends on, besides its own module and test module.
 SHARED = ("conftest.py", "timeline.py", "runner.py", "__init__.py")
 
 
+def report_path(root: Path = ROOT) -> Path:
+    """Where the report is: ``$BOOK_REPORT`` (read at each call) or ``.book/claims.json``."""
+    return Path(os.environ.get("BOOK_REPORT") or root / ".book" / "claims.json")
+
+
 def _chapter_imports(path: Path) -> set[str]:
-    """Names of the chapter3 modules that ``path`` imports."""
+    """Names of the chapter3 modules that ``path`` imports (none if it does not parse)."""
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    try:
+        tree = ast.parse(path.read_bytes())
+    except SyntaxError:  # its results are stale anyway: the file changed since they ran
+        return names
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
             if node.module == "chapter3":
                 names |= {a.name for a in node.names}
@@ -94,15 +102,25 @@ def environment() -> dict:
     }
 
 
-def load(path: Path = REPORT) -> dict:
+def empty() -> dict:
+    return {"schema": SCHEMA, "runs": {}, "tests": {}, "errors": {}}
+
+
+def load(path: Path | None = None) -> dict:
     """The report, or an empty one if there is none yet."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((path or report_path()).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
-        return {"schema": SCHEMA, "runs": {}, "tests": {}}
+        return empty()
     if data.get("schema") != SCHEMA:
-        return {"schema": SCHEMA, "runs": {}, "tests": {}}
+        return empty()
+    data.setdefault("errors", {})
     return data
+
+
+def under(nodeid: str, prefix: str) -> bool:
+    """Whether the test ``nodeid`` belongs to the collector ``prefix`` (a folder or module)."""
+    return not prefix or nodeid == prefix or nodeid.startswith((f"{prefix}::", f"{prefix}/"))
 
 
 @contextlib.contextmanager
@@ -114,13 +132,44 @@ def _locked(path: Path):
         yield
 
 
-def merge(run_id: str, env: dict, tests: dict, path: Path = REPORT) -> None:
-    """Add one run's results, replacing older results of the same tests."""
+def merge(
+    run_id: str,
+    env: dict,
+    tests: dict,
+    errors: dict | None = None,
+    collected: set[str] | None = None,
+    path: Path | None = None,
+) -> None:
+    """Add one run's results, replacing older results of the same tests.
+
+    ``errors`` maps a collector that failed to collect (a module, a folder) to its
+    reason: the older results under it are dropped, since this run could not
+    even import them. An error is forgotten once a run has results under it again.
+    ``collected`` (the node ids of every claim test the run collected) drops the older
+    results of a module it collected that are no test of it any more (a parameter
+    renamed, a test removed): their stale results would keep a claim unverified.
+    """
+    path = path or report_path()
     with _locked(path):
         data = load(path)
+        if collected:
+            modules = {n.partition("::")[0] for n in collected}
+            data["tests"] = {
+                n: t
+                for n, t in data["tests"].items()
+                if n in collected or n.partition("::")[0] not in modules
+            }
         data["runs"][run_id] = env
+        data["errors"] = {
+            prefix: error
+            for prefix, error in data["errors"].items()
+            if not any(under(nodeid, prefix) for nodeid in tests)
+        }
+        for prefix, reason in (errors or {}).items():
+            data["tests"] = {n: t for n, t in data["tests"].items() if not under(n, prefix)}
+            data["errors"][prefix] = {"reason": reason, "run": run_id}
         data["tests"].update(tests)
-        live = {t["run"] for t in data["tests"].values()}
+        live = {t["run"] for t in [*data["tests"].values(), *data["errors"].values()]}
         data["runs"] = {k: v for k, v in data["runs"].items() if k in live}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
