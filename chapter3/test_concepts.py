@@ -196,7 +196,8 @@ def test_python_bytecode_runs_in_one_thread_at_a_time():
     assert python.cores < 1.15, python
     assert concepts.cpus_while_all_ran(python.threads) < 1.15, python
     if len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else [0]) >= 2:
-        hashing = concepts.two_tasks_in_threads(concepts.hashing_work(32))
+        # long enough (128 MiB, ~0.1 s a thread) that starting the threads is small beside it
+        hashing = concepts.two_tasks_in_threads(concepts.hashing_work(128))
         assert concepts.kind_of(hashing.threads) == "threads", hashing
         assert concepts.overlap_fraction(hashing.threads) > 0.6, hashing
         # C code that releases the GIL: well over one CPU at once (ideal 2).
