@@ -1,0 +1,176 @@
+"""The record of one observed run: events from every process and thread, one clock.
+
+Each event is one JSON line appended with a single ``os.write`` to a file opened
+with ``O_APPEND``: writers never interleave, never block on a reader, and nothing
+a process wrote before it died is lost. Times are ``time.monotonic()``, one clock
+for every process of the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from multiprocessing import current_process
+from typing import Any
+
+
+def lane_name() -> str:
+    """The caller's lane: its process name, plus its thread name off the main thread.
+
+    A thread that runs a program's ``main`` for the harness (``stands_for_main``) is the
+    process's main lane, as it would be if the program ran alone."""
+    thread = threading.current_thread()
+    process = current_process().name
+    if thread is threading.main_thread() or getattr(thread, "stands_for_main", False):
+        return process
+    return f"{process}/{thread.name}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a process or thread did.
+
+    ``op`` says what (``print``, ``start``, ``join``, ``acquire``, ``hold``, ``put``,
+    ``get``, ``sleep``, ...), ``obj`` on what (``Semaphore-1``, ``Process-2``), and
+    ``phase`` whether it is the ``begin`` or ``end`` of a stretch of time or an
+    instant (``""``). ``value`` is what was printed, put, got or returned.
+    """
+
+    lane: str
+    pid: int
+    t: float
+    op: str
+    obj: str = ""
+    phase: str = ""
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of time one lane spent in one ``op`` on one ``obj``."""
+
+    lane: str
+    pid: int
+    op: str
+    obj: str
+    start: float
+    end: float
+    value: Any = None
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+class Timeline(tuple):
+    """The events of one run in time order, and the measures claims are stated on."""
+
+    def __new__(cls, events: Iterable[Event] = ()):
+        return super().__new__(cls, sorted(events, key=lambda e: e.t))
+
+    def of(self, op: str | None = None, obj: str | None = None, lane: str | None = None):
+        """Instant events matching every filter given."""
+        return [
+            e
+            for e in self
+            if not e.phase
+            and (op is None or e.op == op)
+            and (obj is None or e.obj == obj)
+            and (lane is None or e.lane == lane)
+        ]
+
+    def printed(self, lane: str | None = None) -> list[str]:
+        """What the program printed, in time order (of one lane, if given)."""
+        return [e.value for e in self.of("print", lane=lane)]
+
+    def lanes(self) -> list[str]:
+        """Lane names in order of first appearance."""
+        return list(dict.fromkeys(e.lane for e in self))
+
+    def spans(self, op: str | None = None, obj: str | None = None) -> list[Span]:
+        """Spans: each ``begin`` matched with the next ``end`` of its lane, op and obj.
+
+        A span never ended (still going, or its process died in it) ends at infinity."""
+        open_: dict[tuple, list[Event]] = {}
+        out = []
+        for e in self:
+            key = (e.lane, e.op, e.obj)
+            if e.phase == "begin":
+                open_.setdefault(key, []).append(e)
+            elif e.phase == "end" and open_.get(key):
+                b = open_[key].pop()
+                out.append(Span(e.lane, e.pid, e.op, e.obj, b.t, e.t, e.value))
+        for begins in open_.values():
+            out += [Span(b.lane, b.pid, b.op, b.obj, b.t, math.inf, b.value) for b in begins]
+        out.sort(key=lambda s: s.start)
+        return [s for s in out if (op is None or s.op == op) and (obj is None or s.obj == obj)]
+
+    def profile(self, op: str, obj: str | None = None) -> list[tuple[float, int]]:
+        """How many spans of ``op`` (on ``obj``) are open, after each moment it changes."""
+        edges = []
+        for s in self.spans(op, obj):
+            edges += [(s.start, 1), (s.end, -1)]
+        depth, out = 0, []
+        for t, step in sorted(edges):  # on a tie, an end (-1) sorts before a start
+            depth += step
+            out.append((t, depth))
+        return out
+
+    def high_water(self, op: str, obj: str | None = None) -> int:
+        """The most spans of ``op`` (on ``obj``) open at one moment."""
+        return max((d for _, d in self.profile(op, obj)), default=0)
+
+    def extent(self) -> tuple[float, float]:
+        """First and last moment recorded."""
+        return (self[0].t, self[-1].t) if self else (0.0, 0.0)
+
+
+class Recorder:
+    """A picklable handle that appends events to one timeline, from anywhere."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"Recorder({self.path!r})"
+
+    def write(self, op: str, obj: str = "", phase: str = "", value: Any = None) -> None:
+        event = Event(lane_name(), os.getpid(), time.monotonic(), op, obj, phase, value)
+        data = (json.dumps(asdict(event), ensure_ascii=False, default=repr) + "\n").encode()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+    @contextmanager
+    def span(self, op: str, obj: str = "", value: Any = None) -> Iterator[None]:
+        self.write(op, obj, "begin", value)
+        try:
+            yield
+        finally:
+            self.write(op, obj, "end", value)
+
+    def timeline(self) -> Timeline:
+        """Everything recorded so far; a line still being written is left for later."""
+        with open(self.path, encoding="utf-8") as f:
+            text = f.read()
+        whole = text[: text.rfind("\n") + 1]
+        return Timeline(Event(**json.loads(ln)) for ln in whole.splitlines() if ln.strip())
+
+
+@contextmanager
+def recording() -> Iterator[Recorder]:
+    """A fresh timeline whose file is removed when the block ends."""
+    fd, path = tempfile.mkstemp(prefix="chapter3-timeline-", suffix=".jsonl")
+    os.close(fd)
+    try:
+        yield Recorder(path)
+    finally:
+        os.unlink(path)
