@@ -25,7 +25,9 @@ except ImportError:  # Windows: concurrent pytest runs there may race on the rep
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = 1
-#: Files every claim test depends on, besides its own module and test module.
+#: Files every claim test of the flat layout (``chapter3/test_<section>.py`` beside
+#: ``chapter3/<section>.py``) depends on, besides what it imports. A test inside a
+#: section package (``chapter3/<section>/test_*.py``) depends on what it imports alone.
 SHARED = ("conftest.py", "timeline.py", "runner.py", "__init__.py")
 
 
@@ -34,46 +36,74 @@ def report_path(root: Path = ROOT) -> Path:
     return Path(os.environ.get("BOOK_REPORT") or root / ".book" / "claims.json")
 
 
-def _chapter_imports(path: Path) -> set[str]:
-    """Names of the chapter3 modules that ``path`` imports (none if it does not parse)."""
+def _imports(path: Path) -> set[str]:
+    """Dotted names of the chapter3 modules ``path`` imports, or may import (``from a
+    import b`` names both ``a`` and ``a.b``; a name that is not a module is ignored)."""
     names = set()
     try:
         tree = ast.parse(path.read_bytes())
     except SyntaxError:  # its results are stale anyway: the file changed since they ran
         return names
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "chapter3":
-                names |= {a.name for a in node.names}
-            elif node.module.startswith("chapter3."):
-                names.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
         elif isinstance(node, ast.Import):
-            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("chapter3.")}
-    return names
+            names |= {a.name for a in node.names}
+    return {n for n in names if n == "chapter3" or n.startswith("chapter3.")}
+
+
+def _files_of(name: str, root: Path) -> list[Path]:
+    """The files that importing ``name`` runs: each package's ``__init__.py`` on the way,
+    and the module itself."""
+    out, base = [], root
+    for part in name.split("."):
+        base = base / part
+        if (base / "__init__.py").exists():
+            out.append(base / "__init__.py")
+        elif base.with_suffix(".py").exists():
+            out.append(base.with_suffix(".py"))
+            break
+        else:
+            break
+    return out
+
+
+def _chapter_imports(path: Path) -> set[str]:
+    """Top-level chapter3 module names that ``path`` imports (the flat layout's view)."""
+    return {n.split(".")[1] for n in _imports(path) if n.count(".") >= 1}
 
 
 def covered_files(test_file: Path) -> list[Path]:
     """The files whose content a result of ``test_file`` vouches for: the test module,
-    every chapter3 module it imports (and they import), and the shared code."""
-    package = test_file.parent
+    the conftest files above it, every chapter3 module it imports (and they import), and,
+    in the flat layout, the section's module, its scripts and the shared code."""
+    chapter = next(p for p in test_file.parents if p.name == "chapter3")
+    root = chapter.parent
+    todo = [test_file]
+    todo += [d / "conftest.py" for d in test_file.parents if d.is_relative_to(chapter)]
+    if test_file.parent == chapter:  # the flat layout
+        section = test_file.name.removeprefix("test_")
+        todo += [chapter / section, *(chapter / name for name in SHARED)]
+        todo += sorted((chapter / f"_scripts_{section.removesuffix('.py')}").glob("*.py"))
     seen: dict[Path, None] = {}
-    section = test_file.name.removeprefix("test_")
-    todo = [test_file, package / section, *(package / name for name in SHARED)]
-    todo += sorted((package / f"_scripts_{section.removesuffix('.py')}").glob("*.py"))
     while todo:
         path = todo.pop()
         if path in seen or not path.exists():
             continue
         seen[path] = None
-        todo += [package / f"{name}.py" for name in _chapter_imports(path)]
-    return sorted(seen, key=lambda p: p.name)
+        for name in _imports(path):
+            todo += _files_of(name, root)
+    return sorted(seen, key=lambda p: p.relative_to(root).as_posix())
 
 
 def fingerprint(test_file: Path) -> str:
-    """A hash of the test module, the module it tests and the shared code."""
+    """A hash of every file :func:`covered_files` names, with its place in the tree."""
+    files = covered_files(test_file)
+    root = next(p for p in test_file.parents if p.name == "chapter3").parent
     h = hashlib.sha256()
-    for path in covered_files(test_file):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in files:
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 

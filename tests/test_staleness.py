@@ -22,6 +22,17 @@ TREE = {
     "chapter3/test_other.py": "from chapter3 import other\n",
     "chapter3/_scripts_s/run.py": "print('s')\n",
     "chapter3/_scripts_other/run.py": "print('other')\n",
+    "chapter3/kit/__init__.py": "",
+    "chapter3/kit/listing.py": "from chapter3.kit.events import Timeline\n",
+    "chapter3/kit/events.py": "class Timeline: ...\n",
+    "chapter3/pkg/__init__.py": "QUICK = {}\n",
+    "chapter3/pkg/ex1.py": "import time\n",
+    "chapter3/pkg/ex2.py": "import time\n",
+    "chapter3/pkg/test_ex1.py": (
+        "from chapter3.kit.listing import observe\nfrom chapter3.pkg import ex1\n\n"
+        "def test_b():\n    pass\n"
+    ),
+    "chapter3/pkg/test_ex2.py": "from chapter3.pkg import ex2\n",
     "docs/s.md": '!!! claim "c-1"\n    Text.\n',
     "tests/test_book.py": "def test_x():\n    pass\n",
 }
@@ -39,6 +50,25 @@ STALE = [
     "chapter3/_scripts_s/run.py",  # a script of the section
     "chapter3/_scripts_s/new.py",  # a new script of the section
 ]
+#: A test inside a section package (issue 10's layout) vouches for what it imports.
+STALE_PACKAGE = [
+    "chapter3/pkg/test_ex1.py",  # the test module
+    "chapter3/pkg/ex1.py",  # the listing it runs
+    "chapter3/pkg/__init__.py",  # the section package, imported on the way
+    "chapter3/kit/listing.py",  # the kit it uses
+    "chapter3/kit/events.py",  # and what that imports
+    "chapter3/kit/__init__.py",
+    "chapter3/conftest.py",  # the fixtures of every claim test
+    "chapter3/pkg/conftest.py",  # a new conftest of the section
+    "chapter3/__init__.py",
+]
+UNRELATED_PACKAGE = [
+    "chapter3/pkg/ex2.py",  # another listing of the same section
+    "chapter3/pkg/test_ex2.py",  # its tests
+    "chapter3/timeline.py",  # shared code of the flat layout, not imported
+    "chapter3/runner.py",
+    "chapter3/s.py",
+]
 UNRELATED = [
     "chapter3/other.py",  # another section's module
     "chapter3/test_other.py",  # another section's tests
@@ -48,18 +78,20 @@ UNRELATED = [
 ]
 
 
-def _result_after_editing(tmp_path, edited: str, text: str | None = None) -> bool:
-    """Is a result of test_s, recorded before ``edited`` changed (a line added, or its
+def _result_after_editing(
+    tmp_path, edited: str, text: str | None = None, test: str = "chapter3/test_s.py"
+) -> bool:
+    """Is a result of ``test``, recorded before ``edited`` changed (a line added, or its
     whole ``text`` replaced), still fresh after?"""
     for name, content in TREE.items():
         write(tmp_path / name, content)
     data = {
         "runs": {"r": {}},
         "tests": {
-            "chapter3/test_s.py::test_a": {
-                "file": "chapter3/test_s.py",
+            f"{test}::test_a": {
+                "file": test,
                 "func": "test_a",
-                "fingerprint": report.fingerprint(tmp_path / "chapter3" / "test_s.py"),
+                "fingerprint": report.fingerprint(tmp_path / test),
             }
         },
     }
@@ -78,6 +110,16 @@ def test_an_edit_of_what_the_test_depends_on_makes_its_result_stale(tmp_path, ed
 @pytest.mark.parametrize("edited", UNRELATED)
 def test_an_edit_elsewhere_keeps_the_result_fresh(tmp_path, edited):
     assert _result_after_editing(tmp_path, edited)
+
+
+@pytest.mark.parametrize("edited", STALE_PACKAGE)
+def test_in_a_section_package_an_edit_of_what_the_test_runs_makes_it_stale(tmp_path, edited):
+    assert not _result_after_editing(tmp_path, edited, test="chapter3/pkg/test_ex1.py")
+
+
+@pytest.mark.parametrize("edited", UNRELATED_PACKAGE)
+def test_in_a_section_package_an_edit_of_another_listing_keeps_it_fresh(tmp_path, edited):
+    assert _result_after_editing(tmp_path, edited, test="chapter3/pkg/test_ex1.py")
 
 
 def test_each_real_test_module_covers_what_its_section_imports():
