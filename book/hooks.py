@@ -123,17 +123,24 @@ def _nav_files(nav) -> list[str]:
     return out
 
 
-def captured_run(key: str, root: Path = ROOT) -> dict | None:
-    """A quick real run of an example, cached until its module or tests change."""
-    module = key.split(":")[0]
-    stamp = report.fingerprint(root / "chapter3" / f"test_{module}.py")
-    cache = root / ".book" / "runs" / f"{key.replace(':', '.')}.json"
+def captured_run(key: str, root: Path = ROOT, lang: str = "zh") -> dict | None:
+    """A quick real run of an example, cached until what it runs changes.
+
+    ``module:function`` is an example of the flat layout, run once for both languages;
+    ``section.listing`` is a listing, run observed by the kit in the page's language."""
+    if ":" in key:
+        stamp = report.fingerprint(root / "chapter3" / f"test_{key.split(':')[0]}.py")
+        name, cmd = key.replace(":", "."), ["book.capture", key]
+    else:
+        stamp = report.listing_fingerprint(key, root)
+        name, cmd = f"{key}.{lang}", ["chapter3.kit.run", key, "--quick", "--json", "--lang", lang]
+    cache = root / ".book" / "runs" / f"{name}.json"
     if cache.exists():
         data = json.loads(cache.read_text(encoding="utf-8"))
         if data.get("fingerprint") == stamp:
             return data
     done = subprocess.run(
-        [sys.executable, "-m", "book.capture", key],
+        [sys.executable, "-m", *cmd],
         cwd=root,
         capture_output=True,
         text=True,
@@ -165,7 +172,7 @@ def on_page_markdown(markdown, page, config, files):
         if kind in ("claim", "correction"):
             pieces.append(render.claim_block(claims[arg], STATE["statuses"][arg], lang, repo))
         elif kind == "run":
-            run = captured_run(arg, STATE["root"])
+            run = captured_run(arg, STATE["root"], lang)
             pieces.append(render.run_block(run, lang, body or arg) if run else "")
         elif kind == "ledger":
             pieces.append(render.ledger(STATE["claims"], STATE["statuses"], titles, lang, repo))

@@ -7,7 +7,7 @@ from html import escape
 
 from book.sources import PageClaim, TestRef, page_stem
 from book.status import PASSED, Status
-from book.svg import timeline_svg, worth_drawing
+from book.svg import from_observed, timeline_svg, worth_drawing
 
 WORDS = {
     "zh": {
@@ -149,22 +149,39 @@ def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
     )
 
 
+def listing_label(key: str, lang: str) -> str:
+    """``process_sync.ex3_07_semaphore`` → 例 3-7 / Example 3-7; a listing of the
+    book's own keeps its name."""
+    m = re.match(r"ex(\d+)_(\d+)", key.rpartition(".")[2])
+    if not m:
+        return key.rpartition(".")[2]
+    number = f"{int(m.group(1))}-{int(m.group(2))}"
+    return f"例 {number}" if lang == "zh" else f"Example {number}"
+
+
 def run_block(run: dict, lang: str, title: str) -> str:
-    """The output and the timeline figure of a real run of an example."""
+    """The output and the timeline figure of a real run of an example or a listing."""
     w = WORDS[lang]
-    quick = ", ".join(f"{k}={v!r}" for k, v in run["quick"].items()) or "—"
-    lines = "\n".join(run["transcript"][lang]) or "(—)"
+    if "transcript" not in run:  # a listing, observed by the kit
+        events = from_observed(run["events"])
+        printed = [e["text"] for e in events if e["kind"] == "say"]
+        label, quick = listing_label(run["key"], lang), run["params"]
+    else:
+        events, printed = run["events"], run["transcript"][lang]
+        label, quick = run["label"] or run["key"], run["quick"]
+    quick = ", ".join(f"{k}={v!r}" for k, v in quick.items()) or "—"
+    lines = "\n".join(printed) or "(—)"
     method = f" · {w['method']}: <code>{run['method']}</code>" if run["method"] else ""
     fence = "```"
     figure = (
-        f'<figure class="timeline-figure">{timeline_svg(run["events"], lang, title)}'
+        f'<figure class="timeline-figure">{timeline_svg(events, lang, title)}'
         f"<figcaption>{w['figure']}: {escape(title)}</figcaption></figure>\n\n"
-        if worth_drawing(run["events"])
+        if worth_drawing(events)
         else f'<p class="example-run-caption">{escape(title)}</p>\n\n'
     )
     return (
         f'<div class="example-run" data-example="{run["key"]}" markdown>\n\n'
-        f'<p class="example-run-head"><strong>{run["label"] or run["key"]} · {w["output"]}'
+        f'<p class="example-run-head"><strong>{label} · {w["output"]}'
         f"</strong> · {w['run_note']}{method} · "
         f"{w['quick']}: <code>{escape(quick)}</code></p>\n\n"
         f"{fence}text\n{lines}\n{fence}\n\n{figure}</div>\n"

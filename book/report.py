@@ -97,14 +97,27 @@ def covered_files(test_file: Path) -> list[Path]:
     return sorted(seen, key=lambda p: p.relative_to(root).as_posix())
 
 
-def fingerprint(test_file: Path) -> str:
-    """A hash of every file :func:`covered_files` names, with its place in the tree."""
-    files = covered_files(test_file)
-    root = next(p for p in test_file.parents if p.name == "chapter3").parent
+def listing_fingerprint(key: str, root: Path = ROOT) -> str:
+    """A hash of what a run of the listing ``<section>.<name>`` shows: the listing (and
+    its package), the kit that observes it and the catalogue that translates it."""
+    chapter = root / "chapter3"
+    files = _files_of(f"chapter3.{key}", root)
+    files += sorted((chapter / "kit").glob("*.py")) + sorted((chapter / "locale").rglob("*.mo"))
+    return _digest(files, root)
+
+
+def _digest(files: list[Path], root: Path) -> str:
+    """A hash of each file's place in the tree and content."""
     h = hashlib.sha256()
     for path in files:
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
+
+
+def fingerprint(test_file: Path) -> str:
+    """A hash of every file :func:`covered_files` names, with its place in the tree."""
+    root = next(p for p in test_file.parents if p.name == "chapter3").parent
+    return _digest(covered_files(test_file), root)
 
 
 def gil_enabled() -> bool:
