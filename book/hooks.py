@@ -15,12 +15,11 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from book import render, report
 from book.sources import (
-    DOCS,
     ROOT,
-    TESTS,
     blocks,
     claims_in_tests,
     page_claims,
@@ -28,14 +27,13 @@ from book.sources import (
     page_stem,
     problems,
 )
-from book.status import claim_status, fresh_tests, stale_files
+from book.status import claim_status, fresh_results, stale_files
 
 log = logging.getLogger("mkdocs.plugins.book")
-RUNS = ROOT / ".book" / "runs"
 STATE: dict = {}
 
 
-def verify(files: list[str]) -> None:
+def verify(files: list[str], root: Path = ROOT) -> None:
     """Run the claim tests of ``files`` so that the report covers them freshly."""
     log.info("book: verifying %d stale test module(s): %s", len(files), " ".join(files))
     cmd = [
@@ -51,10 +49,11 @@ def verify(files: list[str]) -> None:
         "--no-header",
         "-p",
         "no:cacheprovider",
+        "--continue-on-collection-errors",  # one broken module must not stop the others
     ]
     done = subprocess.run(
         cmd,
-        cwd=ROOT,
+        cwd=root,
         env={**os.environ, "BOOK_VERIFY": "0", "PYTHONDONTWRITEBYTECODE": "1"},
         check=False,
         stdout=subprocess.PIPE,
@@ -65,38 +64,52 @@ def verify(files: list[str]) -> None:
     log.info("book: pytest: %s", tail[0])
 
 
-def _inputs_signature() -> tuple:
+def _inputs_signature(docs: Path, tests: Path, report_file: Path) -> tuple:
     """What the claim state depends on; unchanged between the two languages' builds."""
-    files = [*DOCS.rglob("*.md"), *TESTS.glob("*.py"), report.REPORT]
+    files = [*docs.rglob("*.md"), *tests.glob("*.py"), report_file]
     return tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists())
 
 
+def statuses(claims, tests, data: dict, root: Path) -> dict:
+    """The status of every claim stated on a page, by id."""
+    fresh = fresh_results(data, root)
+    out = {}
+    for c in claims:
+        out.setdefault(c.id, claim_status(c.id, c.kind, tests, data, fresh))
+    return out
+
+
 def on_config(config):
-    signature = _inputs_signature()
+    """The project is the folder of ``mkdocs.yml``: its ``docs_dir``, its ``chapter3/``
+    and its report (``$BOOK_REPORT`` or ``.book/claims.json``)."""
+    root = Path(config.config_file_path).resolve().parent
+    docs, tests_dir = Path(config["docs_dir"]), root / "chapter3"
+    report_file = report.report_path(root)
+    signature = _inputs_signature(docs, tests_dir, report_file)
     if STATE.get("signature") == signature:
         return config  # the i18n plugin builds each language with the same state
-    claims, tests = page_claims(), claims_in_tests()
+    claims, tests = page_claims(docs), claims_in_tests(tests_dir)
     for problem in problems(claims, tests):
         log.warning("book: %s", problem)
-    data = report.load()
-    fresh = fresh_tests(data)
-    stale = stale_files(tests, fresh)
+    status = statuses(claims, tests, report.load(report_file), root)
+    stale = stale_files(status)
     if stale and os.environ.get("BOOK_VERIFY", "1") != "0":
-        verify(stale)
-        data = report.load()
-        fresh = fresh_tests(data)
+        verify(stale, root)
+        status = statuses(claims, tests, report.load(report_file), root)
     order = {page_stem(path): i for i, path in enumerate(_nav_files(config["nav"] or []))}
     claims.sort(key=lambda c: (order.get(c.section, len(order)), c.section, c.lang, c.line))
-    statuses = {}
-    for c in claims:
-        statuses.setdefault(c.id, claim_status(c.id, c.kind, tests, data, fresh))
     titles = {}
-    for path in DOCS.rglob("*.md"):
+    for path in docs.rglob("*.md"):
         h1 = re.search(r"^# +(.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
-        rel = path.relative_to(DOCS).as_posix()
+        rel = path.relative_to(docs).as_posix()
         titles[(page_stem(rel), page_lang(rel))] = h1.group(1).strip() if h1 else page_stem(rel)
     STATE.update(
-        claims=claims, statuses=statuses, titles=titles, repo_url=config.get("repo_url") or ""
+        signature=signature,
+        root=root,
+        claims=claims,
+        statuses=status,
+        titles=titles,
+        repo_url=config.get("repo_url") or "",
     )
     return config
 
@@ -110,18 +123,25 @@ def _nav_files(nav) -> list[str]:
     return out
 
 
-def captured_run(key: str) -> dict | None:
-    """A quick real run of an example, cached until its module or tests change."""
-    module = key.split(":")[0]
-    stamp = report.fingerprint(TESTS / f"test_{module}.py")
-    cache = RUNS / f"{key.replace(':', '.')}.json"
+def captured_run(key: str, root: Path = ROOT, lang: str = "zh") -> dict | None:
+    """A quick real run of an example, cached until what it runs changes.
+
+    ``module:function`` is an example of the flat layout, run once for both languages;
+    ``section.listing`` is a listing, run observed by the kit in the page's language."""
+    if ":" in key:
+        stamp = report.fingerprint(root / "chapter3" / f"test_{key.split(':')[0]}.py")
+        name, cmd = key.replace(":", "."), ["book.capture", key]
+    else:
+        stamp = report.listing_fingerprint(key, root)
+        name, cmd = f"{key}.{lang}", ["chapter3.kit.run", key, "--quick", "--json", "--lang", lang]
+    cache = root / ".book" / "runs" / f"{name}.json"
     if cache.exists():
         data = json.loads(cache.read_text(encoding="utf-8"))
         if data.get("fingerprint") == stamp:
             return data
     done = subprocess.run(
-        [sys.executable, "-m", "book.capture", key],
-        cwd=ROOT,
+        [sys.executable, "-m", *cmd],
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=600,
@@ -152,7 +172,7 @@ def on_page_markdown(markdown, page, config, files):
         if kind in ("claim", "correction"):
             pieces.append(render.claim_block(claims[arg], STATE["statuses"][arg], lang, repo))
         elif kind == "run":
-            run = captured_run(arg)
+            run = captured_run(arg, STATE["root"], lang)
             pieces.append(render.run_block(run, lang, body or arg) if run else "")
         elif kind == "ledger":
             pieces.append(render.ledger(STATE["claims"], STATE["statuses"], titles, lang, repo))

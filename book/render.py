@@ -6,8 +6,8 @@ import re
 from html import escape
 
 from book.sources import PageClaim, TestRef, page_stem
-from book.status import Status
-from book.svg import timeline_svg, worth_drawing
+from book.status import PASSED, Status
+from book.svg import from_observed, timeline_svg, worth_drawing
 
 WORDS = {
     "zh": {
@@ -25,7 +25,7 @@ WORDS = {
         "note": "耗时 / 原因",
         "env": "验证环境",
         "rerun": "重新验证",
-        "missing": "尚无最新结果的测试",
+        "missing": "尚无最新结果：从未运行，或运行后代码已改动",
         "passed": "通过",
         "output": "运行结果",
         "run_note": "本站构建时在本机真实运行的输出",
@@ -56,7 +56,7 @@ WORDS = {
         "note": "Time / reason",
         "env": "Verified on",
         "rerun": "Rerun",
-        "missing": "Tests without a fresh result",
+        "missing": "no fresh result: never run, or the code changed since",
         "passed": "passed",
         "output": "Output",
         "run_note": "a real run on the machine that built this site",
@@ -74,7 +74,13 @@ WORDS = {
     },
 }
 ICONS = {"verified": "✔", "corrected": "✎", "skipped": "⤼", "failed": "✘", "unverified": "?"}
-OUTCOMES_ZH = {"passed": "通过", "failed": "失败", "skipped": "跳过"}
+OUTCOMES_ZH = {
+    "passed": "通过",
+    "failed": "失败",
+    "skipped": "跳过",
+    "xfailed": "预期中的失败",
+    "xpassed": "意外通过",
+}
 
 
 def test_url(repo_url: str, file: str, line: int) -> str:
@@ -110,14 +116,16 @@ def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
             f'{test_url(repo_url, r["file"], r["line"])}"><code>{escape(r["func"])}</code></a>'
             f"</td><td>{escape(r['param']) or '—'}</td><td>{outcome}</td><td>{note}</td></tr>"
         )
-    for t in st.missing:
+    for m in st.missing:
+        t = m.test
         rows.append(
             f'<tr class="claim-result claim-result--missing"><td><a href="'
             f'{test_url(repo_url, t.file, t.line)}"><code>{escape(t.func)}</code></a></td>'
-            f"<td>—</td><td>{w['unverified']}</td><td>{w['missing']}</td></tr>"
+            f"<td>{escape(m.param) or '—'}</td><td>{w['unverified']}</td>"
+            f"<td>{escape(m.reason) or w['missing']}</td></tr>"
         )
     envs = list(dict.fromkeys(env_line(r["env"], lang) for r in st.results))
-    passed = sum(r["outcome"] == "passed" for r in st.results)
+    passed = sum(r["outcome"] in PASSED for r in st.results)
     total = len(st.results) + len(st.missing)
     chapter = ""
     if claim.kind == "correction":
@@ -141,22 +149,39 @@ def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
     )
 
 
+def listing_label(key: str, lang: str) -> str:
+    """``process_sync.ex3_07_semaphore`` → 例 3-7 / Example 3-7; a listing of the
+    book's own keeps its name."""
+    m = re.match(r"ex(\d+)_(\d+)", key.rpartition(".")[2])
+    if not m:
+        return key.rpartition(".")[2]
+    number = f"{int(m.group(1))}-{int(m.group(2))}"
+    return f"例 {number}" if lang == "zh" else f"Example {number}"
+
+
 def run_block(run: dict, lang: str, title: str) -> str:
-    """The output and the timeline figure of a real run of an example."""
+    """The output and the timeline figure of a real run of an example or a listing."""
     w = WORDS[lang]
-    quick = ", ".join(f"{k}={v!r}" for k, v in run["quick"].items()) or "—"
-    lines = "\n".join(run["transcript"][lang]) or "(—)"
+    if "transcript" not in run:  # a listing, observed by the kit
+        events = from_observed(run["events"])
+        printed = [e["text"] for e in events if e["kind"] == "say"]
+        label, quick = listing_label(run["key"], lang), run["params"]
+    else:
+        events, printed = run["events"], run["transcript"][lang]
+        label, quick = run["label"] or run["key"], run["quick"]
+    quick = ", ".join(f"{k}={v!r}" for k, v in quick.items()) or "—"
+    lines = "\n".join(printed) or "(—)"
     method = f" · {w['method']}: <code>{run['method']}</code>" if run["method"] else ""
     fence = "```"
     figure = (
-        f'<figure class="timeline-figure">{timeline_svg(run["events"], lang, title)}'
+        f'<figure class="timeline-figure">{timeline_svg(events, lang, title)}'
         f"<figcaption>{w['figure']}: {escape(title)}</figcaption></figure>\n\n"
-        if worth_drawing(run["events"])
+        if worth_drawing(events)
         else f'<p class="example-run-caption">{escape(title)}</p>\n\n'
     )
     return (
         f'<div class="example-run" data-example="{run["key"]}" markdown>\n\n'
-        f'<p class="example-run-head"><strong>{run["label"] or run["key"]} · {w["output"]}'
+        f'<p class="example-run-head"><strong>{label} · {w["output"]}'
         f"</strong> · {w['run_note']}{method} · "
         f"{w['quick']}: <code>{escape(quick)}</code></p>\n\n"
         f"{fence}text\n{lines}\n{fence}\n\n{figure}</div>\n"
@@ -210,8 +235,8 @@ def _tests_of(st: Status, claim: PageClaim) -> list[TestRef]:
     seen = {}
     for r in st.results:
         seen.setdefault((r["file"], r["func"]), TestRef(claim.id, r["file"], r["func"], r["line"]))
-    for t in st.missing:
-        seen.setdefault((t.file, t.func), t)
+    for m in st.missing:
+        seen.setdefault((m.test.file, m.test.func), m.test)
     return list(seen.values())
 
 

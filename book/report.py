@@ -24,49 +24,100 @@ except ImportError:  # Windows: concurrent pytest runs there may race on the rep
     fcntl = None
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = Path(os.environ.get("BOOK_REPORT") or ROOT / ".book" / "claims.json")
 SCHEMA = 1
-#: Files every claim test depends on, besides its own module and test module.
+#: Files every claim test of the flat layout (``chapter3/test_<section>.py`` beside
+#: ``chapter3/<section>.py``) depends on, besides what it imports. A test inside a
+#: section package (``chapter3/<section>/test_*.py``) depends on what it imports alone.
 SHARED = ("conftest.py", "timeline.py", "runner.py", "__init__.py")
 
 
-def _chapter_imports(path: Path) -> set[str]:
-    """Names of the chapter3 modules that ``path`` imports."""
+def report_path(root: Path = ROOT) -> Path:
+    """Where the report is: ``$BOOK_REPORT`` (read at each call) or ``.book/claims.json``."""
+    return Path(os.environ.get("BOOK_REPORT") or root / ".book" / "claims.json")
+
+
+def _imports(path: Path) -> set[str]:
+    """Dotted names of the chapter3 modules ``path`` imports, or may import (``from a
+    import b`` names both ``a`` and ``a.b``; a name that is not a module is ignored)."""
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "chapter3":
-                names |= {a.name for a in node.names}
-            elif node.module.startswith("chapter3."):
-                names.add(node.module.split(".")[1])
+    try:
+        tree = ast.parse(path.read_bytes())
+    except SyntaxError:  # its results are stale anyway: the file changed since they ran
+        return names
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
         elif isinstance(node, ast.Import):
-            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("chapter3.")}
-    return names
+            names |= {a.name for a in node.names}
+    return {n for n in names if n == "chapter3" or n.startswith("chapter3.")}
+
+
+def _files_of(name: str, root: Path) -> list[Path]:
+    """The files that importing ``name`` runs: each package's ``__init__.py`` on the way,
+    and the module itself."""
+    out, base = [], root
+    for part in name.split("."):
+        base = base / part
+        if (base / "__init__.py").exists():
+            out.append(base / "__init__.py")
+        elif base.with_suffix(".py").exists():
+            out.append(base.with_suffix(".py"))
+            break
+        else:
+            break
+    return out
+
+
+def _chapter_imports(path: Path) -> set[str]:
+    """Top-level chapter3 module names that ``path`` imports (the flat layout's view)."""
+    return {n.split(".")[1] for n in _imports(path) if n.count(".") >= 1}
 
 
 def covered_files(test_file: Path) -> list[Path]:
     """The files whose content a result of ``test_file`` vouches for: the test module,
-    every chapter3 module it imports (and they import), and the shared code."""
-    package = test_file.parent
+    the conftest files above it, every chapter3 module it imports (and they import), and,
+    in the flat layout, the section's module, its scripts and the shared code."""
+    chapter = next(p for p in test_file.parents if p.name == "chapter3")
+    root = chapter.parent
+    todo = [test_file]
+    todo += [d / "conftest.py" for d in test_file.parents if d.is_relative_to(chapter)]
+    if test_file.parent == chapter:  # the flat layout
+        section = test_file.name.removeprefix("test_")
+        todo += [chapter / section, *(chapter / name for name in SHARED)]
+        todo += sorted((chapter / f"_scripts_{section.removesuffix('.py')}").glob("*.py"))
     seen: dict[Path, None] = {}
-    section = test_file.name.removeprefix("test_")
-    todo = [test_file, package / section, *(package / name for name in SHARED)]
-    todo += sorted((package / f"_scripts_{section.removesuffix('.py')}").glob("*.py"))
     while todo:
         path = todo.pop()
         if path in seen or not path.exists():
             continue
         seen[path] = None
-        todo += [package / f"{name}.py" for name in _chapter_imports(path)]
-    return sorted(seen, key=lambda p: p.name)
+        for name in _imports(path):
+            todo += _files_of(name, root)
+    return sorted(seen, key=lambda p: p.relative_to(root).as_posix())
+
+
+def listing_fingerprint(key: str, root: Path = ROOT) -> str:
+    """A hash of what a run of the listing ``<section>.<name>`` shows: the listing (and
+    its package), the kit that observes it and the catalogue that translates it."""
+    chapter = root / "chapter3"
+    files = _files_of(f"chapter3.{key}", root)
+    files += sorted((chapter / "kit").glob("*.py")) + sorted((chapter / "locale").rglob("*.mo"))
+    return _digest(files, root)
+
+
+def _digest(files: list[Path], root: Path) -> str:
+    """A hash of each file's place in the tree and content."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
 
 
 def fingerprint(test_file: Path) -> str:
-    """A hash of the test module, the module it tests and the shared code."""
-    h = hashlib.sha256()
-    for path in covered_files(test_file):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
+    """A hash of every file :func:`covered_files` names, with its place in the tree."""
+    root = next(p for p in test_file.parents if p.name == "chapter3").parent
+    return _digest(covered_files(test_file), root)
 
 
 def gil_enabled() -> bool:
@@ -94,15 +145,25 @@ def environment() -> dict:
     }
 
 
-def load(path: Path = REPORT) -> dict:
+def empty() -> dict:
+    return {"schema": SCHEMA, "runs": {}, "tests": {}, "errors": {}}
+
+
+def load(path: Path | None = None) -> dict:
     """The report, or an empty one if there is none yet."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((path or report_path()).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
-        return {"schema": SCHEMA, "runs": {}, "tests": {}}
+        return empty()
     if data.get("schema") != SCHEMA:
-        return {"schema": SCHEMA, "runs": {}, "tests": {}}
+        return empty()
+    data.setdefault("errors", {})
     return data
+
+
+def under(nodeid: str, prefix: str) -> bool:
+    """Whether the test ``nodeid`` belongs to the collector ``prefix`` (a folder or module)."""
+    return not prefix or nodeid == prefix or nodeid.startswith((f"{prefix}::", f"{prefix}/"))
 
 
 @contextlib.contextmanager
@@ -114,13 +175,44 @@ def _locked(path: Path):
         yield
 
 
-def merge(run_id: str, env: dict, tests: dict, path: Path = REPORT) -> None:
-    """Add one run's results, replacing older results of the same tests."""
+def merge(
+    run_id: str,
+    env: dict,
+    tests: dict,
+    errors: dict | None = None,
+    collected: set[str] | None = None,
+    path: Path | None = None,
+) -> None:
+    """Add one run's results, replacing older results of the same tests.
+
+    ``errors`` maps a collector that failed to collect (a module, a folder) to its
+    reason: the older results under it are dropped, since this run could not
+    even import them. An error is forgotten once a run has results under it again.
+    ``collected`` (the node ids of every claim test the run collected) drops the older
+    results of a module it collected that are no test of it any more (a parameter
+    renamed, a test removed): their stale results would keep a claim unverified.
+    """
+    path = path or report_path()
     with _locked(path):
         data = load(path)
+        if collected:
+            modules = {n.partition("::")[0] for n in collected}
+            data["tests"] = {
+                n: t
+                for n, t in data["tests"].items()
+                if n in collected or n.partition("::")[0] not in modules
+            }
         data["runs"][run_id] = env
+        data["errors"] = {
+            prefix: error
+            for prefix, error in data["errors"].items()
+            if not any(under(nodeid, prefix) for nodeid in tests)
+        }
+        for prefix, reason in (errors or {}).items():
+            data["tests"] = {n: t for n, t in data["tests"].items() if not under(n, prefix)}
+            data["errors"][prefix] = {"reason": reason, "run": run_id}
         data["tests"].update(tests)
-        live = {t["run"] for t in data["tests"].values()}
+        live = {t["run"] for t in [*data["tests"].values(), *data["errors"].values()]}
         data["runs"] = {k: v for k, v in data["runs"].items() if k in live}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

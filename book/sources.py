@@ -136,13 +136,13 @@ def problems(claims: list[PageClaim], tests: list[TestRef]) -> list[str]:
     for c in claims:
         where = f"docs/{c.page}:{c.line}"
         if not KEBAB.fullmatch(c.id):
-            out.append(f"{where}: claim id {c.id!r} is not kebab-case")
+            out.append(f"{where}: {c.kind} id {c.id!r} is not kebab-case")
         if c.id not in tested:
-            out.append(f"{where}: claim {c.id!r} has no test carrying @pytest.mark.claim")
+            out.append(f"{where}: {c.kind} {c.id!r} has no test carrying @pytest.mark.claim")
         if c.kind == "correction" and not c.chapter_says:
             out.append(f"{where}: correction {c.id!r} must open with a '>' quote of the chapter")
         if (c.id, c.lang) in seen:
-            out.append(f"{where}: claim {c.id!r} is stated twice in {c.lang}")
+            out.append(f"{where}: {c.kind} {c.id!r} is stated twice in {c.lang}")
         seen[(c.id, c.lang)] = c
     for t in tests:
         if t.claim not in stated:
@@ -152,10 +152,15 @@ def problems(claims: list[PageClaim], tests: list[TestRef]) -> list[str]:
         by_section.setdefault(c.section, {}).setdefault(c.lang, []).append((c.id, c.kind))
     for section, langs in sorted(by_section.items()):
         zh, en = langs.get("zh", []), langs.get("en", [])
-        if zh != en:
-            out.append(
-                f"docs/{section}: the Chinese and English pages disagree on their claims "
-                f"(only zh: {sorted(set(zh) - set(en))}, only en: {sorted(set(en) - set(zh))}, "
-                "or a different order or kind)"
-            )
+        if zh == en:
+            continue
+        kinds = {i: k for i, k in en}
+        differ = [f"{i} ({k} in zh, {kinds[i]} in en)" for i, k in zh if kinds.get(i, k) != k]
+        ids_zh, ids_en = [i for i, _ in zh], [i for i, _ in en]
+        out.append(
+            f"docs/{section}: the Chinese and English pages disagree on their claims "
+            f"(only zh: {sorted(set(ids_zh) - set(ids_en))}, "
+            f"only en: {sorted(set(ids_en) - set(ids_zh))}, "
+            f"order differs: {ids_zh != ids_en}, kind differs: {differ})"
+        )
     return out

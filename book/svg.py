@@ -6,6 +6,7 @@ follows the light and dark palettes and needs nothing from outside the site.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 WIDTH, RIGHT, LANE, TOP = 760, 20, 30, 14
@@ -15,6 +16,7 @@ LEGEND = {
         "running": "运行",
         "waiting": "休眠（模拟工作）",
         "blocked": "阻塞（等待他者）",
+        "holding": "持有锁或信号量",
         "say": "打印",
         "mark": "事件",
         "alive": "存活",
@@ -23,6 +25,7 @@ LEGEND = {
         "running": "running",
         "waiting": "sleeping (simulated work)",
         "blocked": "blocked (waiting on another)",
+        "holding": "holding a lock or semaphore",
         "say": "print",
         "mark": "event",
         "alive": "alive",
@@ -39,6 +42,34 @@ def _lane_label(lane: str, pids: dict[str, int]) -> str:
 def _text_width(text: str) -> float:
     """Rough width in pixels of 11 px monospace text (CJK characters count double)."""
     return sum(13.2 if ord(ch) > 0x2E80 else 6.7 for ch in text)
+
+
+#: How the kit's operations are drawn: the state of the span they open on their lane.
+BLOCKING = ("acquire", "join", "get", "put", "recv", "wait")
+
+
+def from_observed(events: list[dict]) -> list[dict]:
+    """The kit's events (``op``/``obj``/``phase``/``value``) as the figure's: spans of
+    running (a pool task), waiting (sleep), blocked (acquire, join, get, put, recv, wait)
+    and holding (a lock or semaphore held), prints as ``say``, other instants as ``mark``.
+    A process's ``run`` only marks its lifetime."""
+    out = []
+    for e in events:
+        op, obj, phase, value = e["op"], e["obj"], e["phase"], e["value"]
+        base = {"lane": e["lane"], "pid": e["pid"], "t": e["t"], "en": ""}
+        if op == "print":
+            out.append({**base, "kind": "say", "text": str(value), "state": ""})
+        elif op == "run":
+            out.append({**base, "kind": "life", "text": "", "state": ""})
+        elif phase:
+            state = {"sleep": "waiting", "hold": "holding", "task": "running"}.get(op)
+            state = state or ("blocked" if op in BLOCKING else "running")
+            text = " ".join(str(p) for p in (op, obj, value if op == "task" else "") if p)
+            out.append({**base, "kind": phase, "text": text, "state": state})
+        else:
+            text = " ".join(str(p) for p in (op, obj, "" if value is None else value) if p != "")
+            out.append({**base, "kind": "mark", "text": text, "state": ""})
+    return out
 
 
 def worth_drawing(events: list[dict]) -> bool:
@@ -59,7 +90,8 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
     labels = {lane: _lane_label(lane, pids) for lane in lanes}
     left = min(max(90, 16 + max(_text_width(t) for t in labels.values())), WIDTH // 2)
     plot = WIDTH - left - RIGHT
-    height = TOP + LANE * len(lanes) + 44
+    holding = any(e["state"] == "holding" for e in events)
+    height = TOP + LANE * len(lanes) + 44 + (16 if holding else 0)
 
     def x(t: float) -> float:
         return left + (t - t0) / span * plot
@@ -89,9 +121,10 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
             elif e["kind"] == "end" and opened.get(key):
                 start = opened[key].pop()
                 w = max(x(e["t"]) - x(start), 1.5)
+                top, tall = (y + 19, 4) if e["state"] == "holding" else (y + 4, 14)
                 out.append(
-                    f'<rect class="tl-{e["state"]}" x="{x(start):.1f}" y="{y + 4}" '
-                    f'width="{w:.1f}" height="14" rx="2"><title>{escape(text_of(e))} · '
+                    f'<rect class="tl-{e["state"]}" x="{x(start):.1f}" y="{top}" '
+                    f'width="{w:.1f}" height="{tall}" rx="2"><title>{escape(text_of(e))} · '
                     f"{LEGEND[lang][e['state']]} {e['t'] - start:.3f} s</title></rect>"
                 )
         for e in mine:
@@ -111,11 +144,11 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
     out.append(
         f'<line class="tl-axis" x1="{left}" x2="{left + plot}" y1="{axis_y}" y2="{axis_y}"/>'
     )
+    digits = max(2, math.ceil(-math.log10(span / 5)) + 1)  # no two ticks read the same
     for k in range(6):
-        t = span * k / 5
         out.append(
             f'<text class="tl-tick" x="{left + plot * k / 5:.1f}" y="{axis_y + 14}" '
-            f'text-anchor="middle">{t:.2f} s</text>'
+            f'text-anchor="middle">{span * k / 5:.{digits}f} s</text>'
         )
     lx = left
     for key in ("running", "waiting", "blocked"):
@@ -129,5 +162,11 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
         f'<text class="tl-tick" x="{lx + 14}" y="{axis_y + 33}">{LEGEND[lang]["say"]}'
         "</text>"
     )
+    if holding:
+        out.append(
+            f'<rect class="tl-holding" x="{left}" y="{axis_y + 43}" width="12" height="4"/>'
+            f'<text class="tl-tick" x="{left + 16}" y="{axis_y + 49}">'
+            f"{LEGEND[lang]['holding']}</text>"
+        )
     out.append("</svg>")
     return "".join(out)

@@ -6,13 +6,18 @@ Every function here runs real processes or threads and returns what happened;
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
+import faulthandler
 import functools
 import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import re
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,7 +25,7 @@ from dataclasses import dataclass, field
 import psutil
 
 from chapter3.runner import example, main
-from chapter3.timeline import Recorder, Timeline, recording
+from chapter3.timeline import Recorder, Timeline, lane_name, recording
 from chapter3.waiting import TIMEOUT, context, join_all
 
 
@@ -33,8 +38,88 @@ def spin(n: int) -> int:
 
 
 def extent(spans) -> float:
-    """Time from the first span's start to the last one's end."""
+    """Time from the first span's (or worker's) start to the last one's end."""
     return max(s.end for s in spans) - min(s.start for s in spans)
+
+
+# --8<-- [start:measure]
+def affinity() -> tuple[int, ...]:
+    """The CPUs the calling thread may run on (empty where the OS cannot tell)."""
+    return tuple(sorted(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else ()
+
+
+@dataclass(frozen=True)
+class Worker:
+    """What a timed worker reports about itself: who it was, where it could run, what it got."""
+
+    name: str  # its lane: process name, plus thread name off the main thread
+    pid: int  # os.getpid() inside it
+    native_id: int  # the kernel's id of the thread that did the work
+    affinity: tuple[int, ...]  # os.sched_getaffinity(0) inside it: the CPUs it may use
+    start: float  # time.monotonic() when its work began ...
+    end: float  # ... and when it ended
+    cpu_s: float  # the CPU time its thread really got meanwhile (time.thread_time)
+
+    @property
+    def wall_s(self) -> float:
+        return self.end - self.start
+
+    @property
+    def share(self) -> float:
+        """The share of one CPU it got while it worked: 1.0 is a CPU to itself all along."""
+        return self.cpu_s / self.wall_s
+
+
+def timed(rec: Recorder, text: str, task) -> Worker:
+    """Run ``task`` in the calling thread, as a span of the timeline, and report on it."""
+    with rec.span("running", text):
+        start, cpu = time.monotonic(), time.thread_time()
+        task()
+        cpu, end = time.thread_time() - cpu, time.monotonic()
+    return Worker(lane_name(), os.getpid(), threading.get_native_id(), affinity(), start, end, cpu)
+
+
+def kind_of(workers) -> str:
+    """What the workers really were, judged by the ids each one reported from inside.
+
+    ``threads``: distinct threads of this process, none of them the caller;
+    ``processes``: each a process of its own, none of them this one; else ``neither``.
+    """
+    pids, natives = {w.pid for w in workers}, {w.native_id for w in workers}
+    if pids == {os.getpid()} and len(natives) == len(workers):
+        return "threads" if threading.get_native_id() not in natives else "neither"
+    if len(pids) == len(workers) and os.getpid() not in pids:
+        return "processes"
+    return "neither"
+
+
+def overlap(workers) -> float:
+    """How long all the workers were working at the same time (0.0 if never)."""
+    return max(0.0, min(w.end for w in workers) - max(w.start for w in workers))
+
+
+def overlap_fraction(workers) -> float:
+    """That overlap over the shortest worker's time: near 1.0 when they worked side by side,
+    near 0.0 when one ran after the other."""
+    return overlap(workers) / min(w.wall_s for w in workers)
+
+
+def cpu_in_overlap(worker: Worker, workers) -> float:
+    """At least what share of a CPU ``worker`` got while all ``workers`` were working.
+
+    Outside the overlap a thread gets at most one CPU second per second, so the
+    CPU time it got beyond its time outside the overlap was got inside it.
+    """
+    both = overlap(workers)
+    return max(0.0, worker.cpu_s - (worker.wall_s - both)) / both if both > 0 else 0.0
+
+
+def cpus_while_all_ran(workers) -> float:
+    """At least how many CPUs the workers kept busy together while all of them worked."""
+    return sum(cpu_in_overlap(w, workers) for w in workers)
+
+
+# --8<-- [end:measure]
 
 
 # --8<-- [start:same_program]
@@ -74,46 +159,76 @@ def _pin(cpu: int | None) -> None:
         os.sched_setaffinity(0, {cpu})
 
 
-def _busy(rec: Recorder, work: int, cpu: int | None, ready, cpu_s, i: int) -> None:
+def _busy(rec: Recorder, work: int, cpu: int | None, ready, out) -> None:
     _pin(cpu)
     ready.wait(TIMEOUT)  # a Barrier: both workers are placed before either starts
-    with rec.span("running", "spin"):
-        before = time.process_time()
-        spin(work)
-        cpu_s[i] = time.process_time() - before  # CPU time this worker really got
+    out.put(timed(rec, "spin", lambda: spin(work)))  # what it got, read inside it
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two CPU-bound worker processes that ran at the same time, as each reported itself."""
+
+    cpu: int | None  # the CPU both were pinned to, or None: free to use every CPU
+    workers: tuple[Worker, ...]
+    timeline: Timeline
+
+    @property
+    def wall_s(self) -> float:
+        """From the first one's start to the last one's end."""
+        return extent(self.workers)
+
+    @property
+    def shares(self) -> tuple[float, ...]:
+        """The share of a CPU each one got while it worked."""
+        return tuple(w.share for w in self.workers)
 
 
 @dataclass(frozen=True)
 class Schedule:
-    parallel_s: float  # wall time of two workers free to use every CPU
-    one_core_s: float  # wall time of the same two workers pinned to CPU 0
-    parallel_shares: tuple[float, ...]  # share of a CPU each free worker got while it ran
-    one_core_shares: tuple[float, ...]  # the same for the pinned workers
+    parallel: Pair  # two workers free to use every CPU
+    one_core: Pair  # the same two workers pinned to CPU 0
     timeline: Timeline  # both runs: "free-*" lanes, then "cpu0-*" lanes
+
+    @property
+    def parallel_s(self) -> float:
+        return self.parallel.wall_s
+
+    @property
+    def one_core_s(self) -> float:
+        return self.one_core.wall_s
+
+    @property
+    def parallel_shares(self) -> tuple[float, ...]:
+        return self.parallel.shares
+
+    @property
+    def one_core_shares(self) -> tuple[float, ...]:
+        return self.one_core.shares
 
     @property
     def ratio(self) -> float:
         return self.one_core_s / self.parallel_s
 
 
-def _timed_pair(ctx, work: int, cpu: int | None) -> tuple[float, tuple[float, ...], Timeline]:
+def timed_pair(ctx, work: int, cpu: int | None) -> Pair:
+    """Two processes compute ``spin(work)`` at once, free (``cpu`` None) or both on ``cpu``."""
     with recording() as rec:
-        ready, cpu_s = ctx.Barrier(2), ctx.Array("d", 2)
+        ready, out = ctx.Barrier(2), ctx.Queue()
         tag = "free" if cpu is None else f"cpu{cpu}"
         procs = [
-            ctx.Process(target=_busy, args=(rec, work, cpu, ready, cpu_s, i), name=f"{tag}-{i}")
+            ctx.Process(target=_busy, args=(rec, work, cpu, ready, out), name=f"{tag}-{i}")
             for i in range(2)
         ]
-        for p in procs:
-            p.start()
-        join_all(procs)
-        timeline = rec.events()
-    spans = [timeline.spans(f"{tag}-{i}")[0] for i in range(2)]
-    return (
-        extent(spans),
-        tuple(c / (s.end - s.start) for c, s in zip(cpu_s[:], spans, strict=True)),
-        timeline,
-    )
+        try:
+            for p in procs:
+                p.start()
+            workers = sorted((out.get(timeout=TIMEOUT) for _ in procs), key=lambda w: w.name)
+        finally:
+            join_all(procs)
+            out.close()
+            out.join_thread()
+        return Pair(cpu, tuple(workers), rec.events())
 
 
 @example(work=1_000_000)
@@ -126,20 +241,18 @@ def parallel_vs_pinned(ctx=None, work: int = 5_000_000, repeat: int = 1) -> Sche
     """
     ctx = context(ctx)
     # Alternate the two cases, so that whatever else the machine does weighs on both.
-    runs = [(_timed_pair(ctx, work, None), _timed_pair(ctx, work, 0)) for _ in range(repeat)]
-    free = min((r[0] for r in runs), key=lambda r: r[0])
-    pinned = min((r[1] for r in runs), key=lambda r: r[0])
+    runs = [(timed_pair(ctx, work, None), timed_pair(ctx, work, 0)) for _ in range(repeat)]
+    free = min((r[0] for r in runs), key=lambda r: r.wall_s)
+    pinned = min((r[1] for r in runs), key=lambda r: r.wall_s)
     with recording() as rec:
-        for zh, en, (wall, shares, _) in (
-            ("两个核心", "two cores", free),
-            ("一个核心", "one core", pinned),
-        ):
-            pct = " / ".join(f"{s:.0%}" for s in shares)
+        for zh, en, pair in (("两个核心", "two cores", free), ("一个核心", "one core", pinned)):
+            pct = " / ".join(f"{s:.0%}" for s in pair.shares)
             rec.say(
-                f"{zh}: {wall:.3f} 秒，各得 CPU {pct}", en=f"{en}: {wall:.3f} s, CPU share {pct}"
+                f"{zh}: {pair.wall_s:.3f} 秒，各得 CPU {pct}",
+                en=f"{en}: {pair.wall_s:.3f} s, CPU share {pct}",
             )
         said = rec.events()
-    return Schedule(free[0], pinned[0], free[1], pinned[1], Timeline([*free[2], *pinned[2], *said]))
+    return Schedule(free, pinned, Timeline([*free.timeline, *pinned.timeline, *said]))
 
 
 # --8<-- [end:parallel_vs_pinned]
@@ -215,8 +328,9 @@ def blocked_vs_running(ctx=None, samples: int = 50) -> States:
 
 
 # --8<-- [start:preempted_not_blocked]
-def _spin_until(stop, ready, cpu: int) -> None:
+def _spin_until(stop, ready, cpu: int, placed) -> None:
     _pin(cpu)
+    placed.put((os.getpid(), affinity()))  # where it may run, read inside it
     ready.set()
     while not stop.is_set():
         spin(10_000)
@@ -226,15 +340,16 @@ def _spin_until(stop, ready, cpu: int) -> None:
 class Preemption:
     states: list[str]  # every state sampled of both processes
     involuntary_switches: list[int]  # per process: times the OS took the CPU away
+    placed: list[tuple[int, tuple[int, ...]]]  # per process: its PID and CPUs, seen inside it
 
 
 def preempted_not_blocked(ctx=None, samples: int = 50) -> Preemption:
     """Two CPU-bound processes share one CPU: both get preempted, neither ever blocks."""
     ctx = context(ctx)
-    stop = ctx.Event()
+    stop, placed = ctx.Event(), ctx.Queue()
     ready = [ctx.Event(), ctx.Event()]
     procs = [
-        ctx.Process(target=_spin_until, args=(stop, r, 0), name=f"spinner-{i}")
+        ctx.Process(target=_spin_until, args=(stop, r, 0, placed), name=f"spinner-{i}")
         for i, r in enumerate(ready)
     ]
     try:
@@ -242,6 +357,7 @@ def preempted_not_blocked(ctx=None, samples: int = 50) -> Preemption:
             p.start()
         for r in ready:
             r.wait(TIMEOUT)
+        where = sorted(placed.get(timeout=TIMEOUT) for _ in procs)
         for p in procs:
             _first_state(p.pid, psutil.STATUS_RUNNING)  # past ready.set(), into the loop
         states = []
@@ -252,7 +368,9 @@ def preempted_not_blocked(ctx=None, samples: int = 50) -> Preemption:
     finally:
         stop.set()
         join_all(procs)
-    return Preemption(states, switches)
+        placed.close()
+        placed.join_thread()
+    return Preemption(states, switches, where)
 
 
 # --8<-- [end:preempted_not_blocked]
@@ -263,33 +381,68 @@ def _exit_now() -> None:
     pass
 
 
+#: The parent's calls that collect an exited child; "nothing" is the control.
+WAITS = (
+    "join()",
+    "is_alive()",
+    "exitcode",
+    "active_children()",
+    "start()",
+    "close()",
+    "repr()",
+    "nothing",
+)
+
+
+def _state(pid: int) -> str:
+    """The OS's state of our child ``pid``, or "gone" once it has left the process table."""
+    try:
+        p = psutil.Process(pid)
+        return p.status() if p.ppid() == os.getpid() else "gone"
+    except psutil.NoSuchProcess:
+        return "gone"
+
+
 @dataclass(frozen=True)
 class AfterExit:
-    before_join: str  # the child's state once it has exited, before the parent joins it
-    exists_after_join: bool
+    call: str  # what the parent did once the child had exited
+    before: str  # the child's state after it exited, before that call
+    after: str  # its state right after the call: "gone" once it has been collected
 
 
-def zombie_until_joined(ctx=None) -> AfterExit:
-    """A child that has exited stays in the process table until its parent joins it."""
+def zombie_until_waited_for(ctx=None, call: str = "join()") -> AfterExit:
+    """A child that has exited stays in the process table until its parent waits for it."""
+    if call not in WAITS:
+        raise ValueError(f"call must be one of {WAITS}, not {call!r}")
     ctx = context(ctx)
-    child = ctx.Process(target=_exit_now, name="short-lived")
+    child, later = ctx.Process(target=_exit_now, name="short-lived"), []
     child.start()
-    multiprocessing.connection.wait([child.sentinel], TIMEOUT)  # it is exiting, not reaped
-    state, deadline = "running", time.monotonic() + TIMEOUT
-    while state not in ("zombie", "gone") and time.monotonic() < deadline:
-        try:  # the kernel closes the child's files a moment before it becomes a zombie
-            state = psutil.Process(child.pid).status()
-        except psutil.NoSuchProcess:
-            state = "gone"
-    join_all([child])
-    return AfterExit(state, psutil.pid_exists(child.pid) and _is_ours(child.pid))
-
-
-def _is_ours(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).ppid() == os.getpid()
-    except psutil.NoSuchProcess:
-        return False
+    pid = child.pid
+    multiprocessing.connection.wait([child.sentinel], TIMEOUT)  # exited: this wait collects nothing
+    before, deadline = "running", time.monotonic() + TIMEOUT
+    while before not in ("zombie", "gone") and time.monotonic() < deadline:
+        before = _state(pid)  # the kernel closes a child's files just before it is a zombie
+    match call:  # os.waitpid(pid, 0) in join(), os.waitpid(pid, os.WNOHANG) in the others
+        case "join()":
+            child.join(TIMEOUT)
+        case "is_alive()":
+            child.is_alive()
+        case "exitcode":
+            _ = child.exitcode  # reading the property is enough
+        case "active_children()":
+            multiprocessing.active_children()
+        case "start()":  # of another process: start() first collects the children that exited
+            later.append(ctx.Process(target=_exit_now, name="next"))
+            later[0].start()
+        case "close()":
+            child.close()
+        case "repr()":
+            repr(child)  # even this: it shows the exit code, so it asks for it
+        case "nothing":
+            pass
+    after = _state(pid)
+    join_all([*later] if call == "close()" else [child, *later])  # a closed one cannot be joined
+    return AfterExit(call, before, after)
 
 
 # --8<-- [end:zombie]
@@ -403,6 +556,132 @@ def stop_a_thread_politely() -> bool:
 # --8<-- [end:no_kill]
 
 
+# --8<-- [start:async_exc]
+class Stop(Exception):
+    """The exception one thread throws into another."""
+
+
+def throw_into(thread: threading.Thread, exc: type[BaseException]) -> int:
+    """Ask CPython to raise ``exc`` in ``thread``: a C function, no Python API does this.
+
+    It only sets a flag: the thread raises ``exc`` the next time it runs bytecode.
+    Returns how many threads were marked (1, or 0 for an unknown thread).
+    """
+    return ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread.ident), ctypes.py_object(exc)
+    )
+
+
+def _compute(rec: Recorder, started, out: dict, deadline: float) -> None:
+    try:
+        with rec.span("running", "spin"):
+            started.set()
+            end = time.monotonic() + deadline
+            while time.monotonic() < end:  # Python bytecode all along
+                spin(1_000)
+        out["computing"] = "ran to its own deadline"
+    except Stop:
+        out["computing"], out["computing_at"] = "Stop", time.monotonic()
+
+
+def _acquire(lock, patience: float) -> bool:
+    # Inside this call the thread runs C code, with the GIL released: no bytecode
+    return lock.acquire(True, patience)
+
+
+def _wait_on(rec: Recorder, lock, patience: float, out: dict) -> None:
+    try:
+        out["call_began"] = time.monotonic()
+        with rec.span("blocked", "lock.acquire"):
+            _acquire(lock, patience)
+        out["waiting"] = "acquire returned, no Stop"
+    except Stop:
+        out["waiting"], out["waiting_at"] = "Stop", time.monotonic()
+
+
+def _in_c_call(thread: threading.Thread, func) -> bool:
+    """Is ``thread`` inside the C call on the one line of ``func``'s body?
+
+    Asked while this thread holds the GIL, so ``thread`` runs no bytecode now; and
+    between that line's first instruction and its call, no bytecode can stop.
+    """
+    frame = sys._current_frames().get(thread.ident)
+    code = func.__code__
+    return frame is not None and frame.f_code is code and frame.f_lineno > code.co_firstlineno
+
+
+@dataclass(frozen=True)
+class Thrown:
+    patience: float  # how long the blocked thread's acquire waited for the lock
+    computing: str  # what the thread running bytecode did: "Stop" if it was raised there
+    computing_delay: float  # seconds from throwing to the Stop raised in it
+    waiting: str  # the same for the thread blocked in lock.acquire
+    waiting_delay: float
+    thrown_after: float  # seconds into the blocked thread's acquire when Stop was thrown
+    raised_after: float  # seconds into it when Stop was finally raised
+    timeline: Timeline
+
+
+@example(patience=0.5)
+def throw_stop(patience: float = 2.0, deadline: float = TIMEOUT) -> Thrown:
+    """Throw ``Stop`` into a thread computing in Python, then into one blocked in C."""
+    out: dict = {}
+    with recording() as rec:
+        started = threading.Event()
+        busy = threading.Thread(target=_compute, args=(rec, started, out, deadline), name="busy")
+        busy.start()
+        started.wait(TIMEOUT)
+        thrown = time.monotonic()
+        rec.mark("向 busy 抛出 Stop", en="Stop thrown into busy")
+        throw_into(busy, Stop)
+        join_all([busy])
+
+        lock = threading.Lock()
+        lock.acquire()  # held by the main thread: the other thread's acquire must wait
+        try:
+            blocked = threading.Thread(
+                target=_wait_on, args=(rec, lock, patience, out), name="blocked"
+            )
+            blocked.start()
+            end = time.monotonic() + TIMEOUT
+            while blocked.is_alive() and not _in_c_call(blocked, _acquire):
+                if time.monotonic() > end:
+                    raise TimeoutError("the blocked thread never reached its acquire")
+                time.sleep(0.001)
+            thrown_blocked = time.monotonic()
+            rec.mark("向 blocked 抛出 Stop", en="Stop thrown into blocked")
+            throw_into(blocked, Stop)
+            join_all([blocked])
+        finally:
+            lock.release()
+        run = Thrown(
+            patience,
+            out["computing"],
+            out.get("computing_at", float("nan")) - thrown,
+            out["waiting"],
+            out.get("waiting_at", float("nan")) - thrown_blocked,
+            thrown_blocked - out["call_began"],
+            out.get("waiting_at", float("nan")) - out["call_began"],
+            Timeline(),
+        )
+        rec.say(
+            f"busy（执行字节码）：{run.computing}，抛出后 {run.computing_delay * 1e3:.1f} 毫秒",
+            en=f"busy (running bytecode): {run.computing}, {run.computing_delay * 1e3:.1f} ms "
+            "after the throw",
+        )
+        rec.say(
+            f"blocked（在 acquire 里等了 {patience} 秒）：{run.waiting}，acquire 开始后第 "
+            f"{run.thrown_after:.2f} 秒抛出，第 {run.raised_after:.2f} 秒才引发",
+            en=f"blocked (waiting {patience} s in acquire): {run.waiting}, thrown "
+            f"{run.thrown_after:.2f} s into acquire, raised only at {run.raised_after:.2f} s",
+        )
+        return dataclasses.replace(run, timeline=rec.events())
+
+
+# --8<-- [end:async_exc]
+# --8<-- [end:no_kill]
+
+
 # --8<-- [start:gil]
 @dataclass(frozen=True)
 class TwoWays:
@@ -413,6 +692,7 @@ class TwoWays:
     threaded_s: float
     thread_cpu_s: float  # CPU time the two threads used together (time.thread_time)
     sequential_cpu_s: float  # CPU time of the two runs in the main thread
+    threads: tuple[Worker, ...] = ()  # the two threads, as each reported itself
 
     @property
     def ratio(self) -> float:
@@ -430,34 +710,36 @@ class TwoWays:
         return self.sequential_cpu_s / self.sequential_s
 
 
-def _timed(rec: Recorder, kind: str, task, barrier, cpu: queue.SimpleQueue) -> None:
+def _timed(rec: Recorder, kind: str, task, barrier, out: queue.SimpleQueue) -> None:
     if barrier is not None:
         barrier.wait(TIMEOUT)  # both threads start computing together
-    before = time.thread_time()
-    with rec.span("running", kind):
-        task()
-    cpu.put(time.thread_time() - before)
+    out.put(timed(rec, kind, task))
 
 
 def two_ways(rec: Recorder, kind: str, task) -> TwoWays:
     """Time ``task`` twice in a row in this thread, then twice at once in two threads."""
-    cpu: queue.SimpleQueue = queue.SimpleQueue()
-    _timed(rec, kind, task, None, cpu)
-    _timed(rec, kind, task, None, cpu)
+    out: queue.SimpleQueue = queue.SimpleQueue()
+    _timed(rec, kind, task, None, out)
+    _timed(rec, kind, task, None, out)
     barrier = threading.Barrier(2)
     threads = [
-        threading.Thread(target=_timed, args=(rec, kind, task, barrier, cpu), name=f"{kind}-{i}")
+        threading.Thread(target=_timed, args=(rec, kind, task, barrier, out), name=f"{kind}-{i}")
         for i in range(2)
     ]
     for t in threads:
         t.start()
     join_all(threads)
-    spans = [s for s in rec.events().spans() if s.text == kind]
-    main_lane = [s for s in spans if "/" not in s.lane]
-    in_threads = [s for s in spans if "/" in s.lane]
-    cpu_s = [cpu.get_nowait() for _ in range(4)]
+    main_thread, in_threads = (
+        [out.get_nowait() for _ in range(2)],
+        [out.get_nowait() for _ in range(2)],
+    )
     return TwoWays(
-        kind, extent(main_lane), extent(in_threads), cpu_s[2] + cpu_s[3], cpu_s[0] + cpu_s[1]
+        kind,
+        extent(main_thread),
+        extent(in_threads),
+        sum(w.cpu_s for w in in_threads),
+        sum(w.cpu_s for w in main_thread),
+        tuple(sorted(in_threads, key=lambda w: w.name)),
     )
 
 
@@ -466,7 +748,12 @@ def faster(a: TwoWays, b: TwoWays) -> TwoWays:
     seq = min(a, b, key=lambda r: r.sequential_s)
     fast = min(a, b, key=lambda r: r.threaded_s)
     return TwoWays(
-        a.kind, seq.sequential_s, fast.threaded_s, fast.thread_cpu_s, seq.sequential_cpu_s
+        a.kind,
+        seq.sequential_s,
+        fast.threaded_s,
+        fast.thread_cpu_s,
+        seq.sequential_cpu_s,
+        fast.threads,
     )
 
 
@@ -536,6 +823,84 @@ def start_cost(ctx=None, n: int = 20) -> StartCost:
 
 
 # --8<-- [end:start_cost]
+
+
+# --8<-- [start:deadlock]
+def _take_two(rec: Recorder, first, second, gates, patience: float, took: dict) -> None:
+    me, (both_hold_one, both_tried) = threading.current_thread().name, gates
+    with first:
+        both_hold_one.wait(TIMEOUT)  # from here on each thread holds its first lock
+        with rec.span("blocked", "acquire"):
+            took[me] = second.acquire(timeout=patience)  # the other thread holds this one
+        if took[me]:
+            second.release()
+        both_tried.wait(TIMEOUT)  # keep the first lock until the other one has given up too
+
+
+_THREAD = re.compile(
+    r"^(?:Current thread|Thread) (0x[0-9a-f]+) \(most recent call first\):\n"
+    r'  File "(.+)", line (\d+) in (\S+)$',
+    re.MULTILINE,
+)
+
+
+def innermost_frames(dump: str) -> dict[int, tuple[str, int, str]]:
+    """Each thread of a faulthandler dump: ident -> (file, line, function) where it was."""
+    return {int(m[1], 16): (m[2], int(m[3]), m[4]) for m in _THREAD.finditer(dump)}
+
+
+@dataclass(frozen=True)
+class Deadlock:
+    dump: str  # what faulthandler wrote: the stack of every thread, taken while they waited
+    idents: dict[str, int]  # thread name -> threading ident, the "Thread 0x..." of the dump
+    took_second: dict[str, bool]  # False: the thread gave up waiting for its second lock
+    timeline: Timeline
+
+
+@example(patience=1.0, dump_after=0.2)
+def deadlock(patience: float = 5.0, dump_after: float = 1.0) -> Deadlock:
+    """Two threads take two locks in opposite orders; faulthandler shows where they hang.
+
+    Each thread waits ``patience`` seconds for its second lock, then gives up.
+    ``dump_after`` seconds into that wait, faulthandler writes every thread's stack.
+    """
+    a, b = threading.Lock(), threading.Lock()
+    both_hold_one = threading.Barrier(3)  # the two threads, and the main thread
+    gates = (both_hold_one, threading.Barrier(2))
+    took: dict[str, bool] = {}
+    with recording() as rec, tempfile.TemporaryFile("w+") as dump:
+        threads = [
+            threading.Thread(
+                target=_take_two,
+                args=(rec, first, second, gates, patience, took),
+                name=name,
+            )
+            for name, first, second in (("left", a, b), ("right", b, a))
+        ]
+        for t in threads:
+            t.start()
+        both_hold_one.wait(TIMEOUT)
+        faulthandler.dump_traceback_later(dump_after, file=dump)  # a watchdog thread, in C
+        try:
+            join_all(threads)
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+        dump.seek(0)
+        run = Deadlock(dump.read(), {t.name: t.ident for t in threads}, took, Timeline())
+        for line in run.dump.splitlines():  # what faulthandler wrote, folders left out
+            rec.say(re.sub(r'File ".*[/\\]', 'File "', line))
+        frames = innermost_frames(run.dump)
+        for name, ident in run.idents.items():
+            file, line, func = frames.get(ident, ("?", 0, "?"))
+            where, thread = f"{os.path.basename(file)}", f"Thread 0x{ident:016x}"
+            rec.say(
+                f"{name}（{thread}）停在 {where} 第 {line} 行的 {func}() 里",
+                en=f"{name} ({thread}) waits in {func}(), {where} line {line}",
+            )
+        return dataclasses.replace(run, timeline=rec.events())
+
+
+# --8<-- [end:deadlock]
 
 
 # --8<-- [start:numpy]

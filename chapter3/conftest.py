@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
+import sys
 import threading
 import time
 
@@ -12,6 +15,7 @@ import pytest
 
 START_METHODS = multiprocessing.get_all_start_methods()
 GRACE = 5.0  # seconds a test's leftovers get to finish before they count as leaks
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 
 
 @pytest.fixture(params=START_METHODS)
@@ -20,12 +24,25 @@ def ctx(request):
     return multiprocessing.get_context(request.param)
 
 
+def adopt_orphans() -> bool:
+    """Make this process the "child subreaper" of its descendants (Linux): a process
+    whose parent exits is then re-parented to this one, not to init, so the guard still
+    finds a grandchild whose parent (the test's child) has exited. Elsewhere such an
+    orphan is out of reach."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
 def _descendants() -> set[int]:
     """PIDs of this process's descendants that are not multiprocessing's helpers."""
     out = set()
     for child in psutil.Process().children(recursive=True):
         try:
             cmdline = " ".join(child.cmdline())
+        except psutil.ZombieProcess:
+            cmdline = ""  # it has ended; it may still need reaping
         except psutil.Error:
             continue
         if "forkserver" in cmdline or "resource_tracker" in cmdline:
@@ -34,43 +51,72 @@ def _descendants() -> set[int]:
     return out
 
 
-def _kill_leftovers(pids_before: set[int]) -> list[str]:
-    """Kill this test's processes that are still alive; say which they were."""
+def _processes(pids: set[int]) -> list[psutil.Process]:
+    """The processes among ``pids`` that still run, or that ended and are ours to reap."""
+    out = []
+    for pid in sorted(pids):
+        with contextlib.suppress(psutil.Error):
+            p = psutil.Process(pid)
+            if p.status() != psutil.STATUS_ZOMBIE or p.ppid() == os.getpid():
+                out.append(p)
+    return out
+
+
+def _kill_leftovers(pids_before: set[int], deadline: float) -> list[str]:
+    """Kill this test's processes that are still alive; say which they were.
+
+    Its multiprocessing children are killed at once (they had their grace); its other
+    processes (plain subprocesses, grandchildren, orphans it adopted) get until
+    ``deadline`` to end: one that is ending as we look is no leak."""
     leaked = []
     for proc in multiprocessing.active_children():
         if proc.is_alive():
             leaked.append(f"process {proc.name} (pid {proc.pid})")
             proc.kill()
             proc.join(GRACE)
-    for pid in _descendants() - pids_before:
+    multiprocessing.active_children()  # reaps the children multiprocessing knows of
+    others = _processes(_descendants() - pids_before)
+    _, alive = psutil.wait_procs(others, timeout=max(0.0, deadline - time.monotonic()))
+    for p in alive:
         with contextlib.suppress(psutil.Error):
-            p = psutil.Process(pid)
-            if p.status() != psutil.STATUS_ZOMBIE:
-                leaked.append(f"descendant pid {pid}")
-                p.kill()
-                p.wait(GRACE)
+            leaked.append(f"descendant pid {p.pid} ({p.name()})")
+            p.kill()
+    psutil.wait_procs(alive, timeout=GRACE)  # and reaps those that are ours
     return leaked
+
+
+class LeakGuard:
+    """What a test leaves behind: the processes it started (their children too, even
+    once their parent has exited) and its threads."""
+
+    def __init__(self):
+        adopt_orphans()
+        self.threads = set(threading.enumerate())
+        self.pids = _descendants()
+
+    def finish(self, grace: float | None = None) -> list[str]:
+        """Give the test's leftovers ``grace`` seconds (default :data:`GRACE`) to finish,
+        then kill every process of the test still running (also when the test's time
+        runs out meanwhile) and say what was left. A thread cannot be killed: one still
+        running is named, and runs on."""
+        deadline = time.monotonic() + (GRACE if grace is None else grace)
+        leaked = []
+        try:
+            for proc in multiprocessing.active_children():
+                proc.join(max(0.0, deadline - time.monotonic()))
+            for thread in set(threading.enumerate()) - self.threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+                if thread.is_alive():
+                    leaked.append(f"thread {thread.name} (a thread cannot be killed: it runs on)")
+        finally:
+            leaked += _kill_leftovers(self.pids, deadline)
+        return leaked
 
 
 @pytest.fixture(autouse=True)
 def no_leaks():
-    """Fail a test that leaves a process or thread behind, and clean up after it.
-
-    Leftovers get a grace period to finish; whatever is still running after it,
-    or when the test's time runs out during it, is killed.
-    """
-    threads_before = set(threading.enumerate())
-    pids_before = _descendants()
+    """Fail a test that leaves a process or thread behind, and clean up after it."""
+    guard = LeakGuard()
     yield
-    leaked = []
-    try:
-        deadline = time.monotonic() + GRACE
-        for proc in multiprocessing.active_children():
-            proc.join(max(0.0, deadline - time.monotonic()))
-        for thread in set(threading.enumerate()) - threads_before:
-            thread.join(max(0.0, deadline - time.monotonic()))
-            if thread.is_alive():
-                leaked.append(f"thread {thread.name}")
-    finally:
-        leaked += _kill_leftovers(pids_before)
+    leaked = guard.finish()
     assert not leaked, f"the test left behind: {', '.join(leaked)}"

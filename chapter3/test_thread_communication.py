@@ -121,18 +121,34 @@ def test_semaphore_bounds_the_holders(permits, workers):
     assert len(acquired) == workers
 
 
+@pytest.mark.claim("thread-semaphore-limits-holders")
+@pytest.mark.parametrize("permits", [1, 3])
+def test_semaphore_admits_exactly_n_at_once(permits):
+    run = tc.semaphore_capacity(permits=permits, patience=0.3)
+    # n holders met inside the guarded section: all n held it at the same moment ...
+    assert run.all_in_at_once, run
+    assert run.timeline.max_overlap("waiting", "holding") == permits
+    # ... and while they held it, one thread more could not get in; once they left, it could.
+    assert not run.one_more_got_in and run.got_in_after, run
+    (tried,) = run.timeline.spans("MainProcess/one-more")
+    holding = [s for s in run.timeline.spans() if s.text == "holding"]
+    assert all(h.start < tried.start and tried.end < h.end for h in holding), holding
+
+
 @pytest.mark.claim("thread-queue-blocks-when-full-or-empty")
 def test_bounded_queue_blocks():
     run = tc.bounded_queue(size=2, patience=0.05)
     assert run.get_on_empty == "Empty"
     assert run.put_on_full == "Full"
-    assert run.blocked_put_returned_after_get
+    assert run.put_was_waiting  # the third put was blocked inside put() when main took one ...
+    assert run.blocked_put_returned_after_get  # ... and returned only after that
     assert run.order == ["item-0", "item-1", "item-2"]  # first in, first out
 
 
 @pytest.mark.claim("queue-join-counts-task-done")
 def test_join_waits_for_task_done():
     run = tc.queue_join(patience=0.1)
+    assert run.set_up  # the queue was empty and the joiner inside q.join() when we looked
     assert not run.done_before_last_task_done
     assert run.done_after
 
@@ -195,6 +211,21 @@ def test_threading_lock_does_not_cross_processes(ctx):
     else:
         assert run.threading_lock.startswith("TypeError: cannot pickle '_thread.lock'")
     assert run.multiprocessing_lock == "child acquired it too: False"
+
+
+@pytest.mark.claim("threading-lock-stays-in-its-process")
+def test_fork_copies_a_lock_as_it_was_at_the_fork(ctx):
+    if ctx.get_start_method() != "fork":
+        pytest.skip(
+            f"{ctx.get_start_method()} does not copy a threading.Lock into the child at all "
+            "(start() cannot pickle it: see the test above); only fork copies it"
+        )
+    run = tc.lock_copied_at_fork(patience=0.3)
+    # Held by the parent at the fork: the child's copy is locked, and stays locked although
+    # the parent released its own before the child tried; nobody in the child ever will.
+    assert run.held_at_fork is False
+    # Free at the fork: the child takes its copy while the parent holds the original.
+    assert run.free_at_fork is True
 
 
 @pytest.mark.claim("pipes-between-threads")

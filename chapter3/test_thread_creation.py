@@ -12,8 +12,13 @@ import urllib.error
 import pytest
 
 from chapter3 import thread_creation as tc
+from chapter3.concepts import cpus_while_all_ran, kind_of, overlap_fraction
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="needs Linux (/proc, affinity)")
+two_cpus = pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs at least two usable CPUs",
+)
 gil_only = pytest.mark.skipif(
     not tc.gil_enabled(),
     reason="this interpreter runs without the GIL (a free-threaded build): "
@@ -53,26 +58,43 @@ def test_the_kernel_schedules_each_thread_on_its_own():
 
 @gil_only
 @linux_only
+@two_cpus
+@pytest.mark.exclusive
 @pytest.mark.claim("gil-serialises-bytecode-not-threads")
 def test_the_gil_serialises_bytecode_but_not_c_code_that_releases_it():
-    run = tc.gil_and_c_code(work=1_000_000, megabytes=2, repeat=2)
+    run = tc.gil_and_c_code(work=2_000_000, megabytes=2, repeat=2)
     assert run.gil
+    # Each time: two threads of this process, computing side by side.
+    for pair in (run.python, run.zlib):
+        assert kind_of(pair.threads) == "threads", pair
+        assert overlap_fraction(pair.threads) > 0.6, pair
     # Bytecode: two threads never get more than one CPU's worth between them.
     assert run.python.cores < 1.25, run.python
-    # zlib releases the GIL: the kernel finds both threads ready to run at the same time.
+    assert cpus_while_all_ran(run.python.threads) < 1.25, run.python
+    # zlib releases the GIL: while both threads compress, both really run, on two CPUs ...
+    assert cpus_while_all_ran(run.zlib.threads) > 1.3, run.zlib
+    # ... and the kernel finds both ready to run at the same time: neither waits for the GIL.
     ready = tc.ready_together(kinds=("zlib threads",), samples=150)
     assert ready.both_ready("zlib threads") >= 0.8, ready.patterns
 
 
 @gil_only
 @linux_only
+@two_cpus
+@pytest.mark.exclusive
 @pytest.mark.claim("cpu-bound-threads-use-one-core")
 def test_threads_use_one_core_where_processes_could_use_two(ctx):
-    run = tc.cpu_bound(ctx, work=1_000_000, repeat=2)
+    run = tc.cpu_bound(ctx, work=2_000_000, repeat=2)
+    # The threads are threads of this process, the processes are processes of their own,
+    # and each pair computed side by side.
+    assert kind_of(run.threads) == "threads" and kind_of(run.processes) == "processes", run
+    assert overlap_fraction(run.threads) > 0.6 and overlap_fraction(run.processes) > 0.6, run
     # Threads: at most one CPU's worth of bytecode at a time, however many cores are idle.
     assert run.thread_cores < 1.25, run
-    # Processes: both are ready to run all the time, so the kernel can fill two cores
-    # (how much faster they finish depends on what else runs: see the benchmark).
+    assert cpus_while_all_ran(run.threads) < 1.25, run
+    # Processes: while both computed, they kept two CPUs busy (ideal 2.0).
+    assert cpus_while_all_ran(run.processes) > 1.3, run
+    # The kernel finds both ready to run all the time, as it does any two busy processes.
     ready = tc.ready_together(ctx, kinds=("processes",), samples=150)
     assert ready.both_ready("processes") >= 0.9, ready.patterns
 
@@ -116,6 +138,9 @@ def test_fetching_pages_in_threads_overlaps_the_waits(server):
     # In threads the waits overlap: ideal ~LATENCY; well under half of the sequential time.
     assert run.threaded_s < run.sequential_s / 2, run
     assert run.timeline.max_overlap("waiting", "GET") >= 2
+    # Every page was fetched once in a thread of the pool, all of them in this process.
+    gets = [s for s in run.timeline.spans() if s.text == "GET" and "/fetch" in s.lane]
+    assert len(gets) == PAGES and {e.pid for e in run.timeline} == {os.getpid()}, gets
 
 
 def test_the_page_server_refuses_past_its_budget():

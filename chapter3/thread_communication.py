@@ -24,6 +24,7 @@ import queue
 import select
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -433,6 +434,92 @@ def thread_semaphore(permits: int = 3, workers: int = 6, hold: float = 1.0) -> S
 # --8<-- [end:semaphore]
 
 
+# --8<-- [start:semaphore_forced]
+def _hold(rec: Recorder, sem, all_in: threading.Barrier, leave, inside: dict) -> None:
+    me = threading.current_thread().name
+    with rec.span("blocked", "sem.acquire"):
+        if not sem.acquire(timeout=TIMEOUT):
+            raise TimeoutError("sem.acquire")
+    try:
+        with rec.span("waiting", "holding"):
+            try:
+                all_in.wait()  # passes only once every holder is in here at the same time
+                inside[me] = True
+            except threading.BrokenBarrierError:
+                inside[me] = False
+            leave.wait(TIMEOUT)  # hold on until the main thread lets go
+    finally:
+        sem.release()
+
+
+def _one_too_many(rec: Recorder, sem, patience: float, out: dict) -> None:
+    with rec.span("blocked", "sem.acquire"):
+        out["got_in"] = sem.acquire(timeout=patience)  # every permit is held: this must fail
+    if out["got_in"]:
+        sem.release()
+
+
+@dataclass(frozen=True)
+class Capacity:
+    permits: int
+    all_in_at_once: bool  # the `permits` holders met inside, all holding at the same time
+    one_more_got_in: bool  # could one thread more acquire while they held?
+    got_in_after: bool  # could it once they had released?
+    timeline: Timeline
+
+
+@example(patience=0.2)
+def semaphore_capacity(permits: int = 3, patience: float = 1.0, gather: float = 5.0) -> Capacity:
+    """Force a ``Semaphore(permits)`` to its limit: ``permits`` holders at once, then one more.
+
+    The holders meet at a barrier inside the guarded section, with the main
+    thread: it can only fill up if all of them hold the semaphore at the same
+    time (``gather`` seconds at most). While they keep holding, one more thread
+    tries to acquire for ``patience`` seconds.
+    """
+    sem = threading.Semaphore(permits)
+    all_in, leave = threading.Barrier(permits + 1, timeout=gather), threading.Event()
+    inside: dict[str, bool] = {}
+    out: dict[str, bool] = {}
+    with recording() as rec:
+        holders = [
+            threading.Thread(target=_hold, args=(rec, sem, all_in, leave, inside), name=f"h{i}")
+            for i in range(permits)
+        ]
+        try:
+            _start_all(holders)
+            try:
+                all_in.wait()
+                together = True
+            except threading.BrokenBarrierError:
+                together = False
+            rec.say(
+                f"{permits} 个持有者同时在临界区里：{together}",
+                en=f"all {permits} holders inside at the same time: {together}",
+            )
+            extra = threading.Thread(
+                target=_one_too_many, args=(rec, sem, patience, out), name="one-more"
+            )
+            join_all(_start_all([extra]))
+            rec.say(
+                f"它们持有期间，第 {permits + 1} 个线程拿到了吗？{out['got_in']}",
+                en=f"while they hold it, did thread number {permits + 1} get in? {out['got_in']}",
+            )
+        finally:
+            leave.set()
+            join_all(holders)
+        after = sem.acquire(timeout=TIMEOUT)
+        if after:
+            sem.release()
+        rec.say(f"它们离开之后呢？{after}", en=f"and once they have left? {after}")
+        return Capacity(
+            permits, together and all(inside.values()), out["got_in"], after, rec.events()
+        )
+
+
+# --8<-- [end:semaphore_forced]
+
+
 # --8<-- [start:bounded_queue]
 @dataclass(frozen=True)
 class QueueRun:
@@ -441,6 +528,27 @@ class QueueRun:
     blocked_put_returned_after_get: bool  # the 3rd put returned only after main's get
     order: list[str]  # the items in the order main got them
     timeline: Timeline
+    put_was_waiting: bool = False  # the 3rd put was waiting inside put() when main took one
+
+
+def waiting_in(thread: threading.Thread, caller: str) -> bool:
+    """Is ``thread`` in a Condition's ``wait``, called (maybe indirectly) by ``caller``?"""
+    frame = sys._current_frames().get(thread.ident)
+    if frame is None or frame.f_code.co_name != "wait":
+        return False
+    while frame is not None and frame.f_code.co_name != caller:
+        frame = frame.f_back
+    return frame is not None
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = TIMEOUT) -> bool:
+    """Ask ``condition`` every millisecond until it holds; False if it never did in time."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 @example(patience=0.05)
@@ -481,13 +589,15 @@ def bounded_queue(size: int = 2, patience: float = 0.5) -> QueueRun:
         t = threading.Thread(target=producer, name="producer")
         t.start()
         full.wait(TIMEOUT)
+        # Only once the producer is really waiting inside its third put:
+        waiting = wait_until(lambda: waiting_in(t, "put") or not t.is_alive()) and t.is_alive()
         rec.mark("主线程取出一个", en="main takes one item")
         order = [q.get(timeout=TIMEOUT)]
         join_all([t])
         order += [q.get(timeout=TIMEOUT) for _ in range(size)]
         timeline = rec.events()
         after = timeline.said("第三次 put 返回").t > timeline.said("主线程取出一个").t
-        return QueueRun(out["full"], out["empty"], after, order, timeline)
+        return QueueRun(out["full"], out["empty"], after, order, timeline, waiting)
 
 
 # --8<-- [end:bounded_queue]
@@ -499,6 +609,7 @@ class JoinRun:
     done_before_last_task_done: bool  # did q.join() return while a task was unfinished?
     done_after: bool  # did it return once every task was marked done?
     timeline: Timeline
+    set_up: bool = False  # at that check the queue was empty, and the joiner inside q.join()
 
 
 @example(patience=0.05)
@@ -530,7 +641,9 @@ def queue_join(patience: float = 0.5) -> JoinRun:
                 threading.Thread(target=joiner, name="joiner"),
             ]
         )
-        early = joined.wait(patience)  # "b" is taken out of the queue but not done yet
+        # "b" is taken out of the queue but not done yet, and the joiner waits in q.join():
+        set_up = wait_until(lambda: q.empty() and waiting_in(threads[1], "join"))
+        early = joined.wait(patience)
         rec.say(
             f"队列已空，但 b 尚未 task_done：join 返回了吗？{early}",
             en=f"queue empty, b not task_done yet: has join returned? {early}",
@@ -538,7 +651,7 @@ def queue_join(patience: float = 0.5) -> JoinRun:
         finish_second.set()
         late = joined.wait(TIMEOUT)
         join_all(threads)
-        return JoinRun(early, late, rec.events())
+        return JoinRun(early, late, rec.events(), set_up)
 
 
 # --8<-- [end:queue_join]
@@ -930,6 +1043,70 @@ def lock_in_a_child(ctx=None) -> AcrossProcesses:
 
 
 # --8<-- [end:lock_across_processes]
+
+
+# --8<-- [start:lock_at_fork]
+def _try_my_copy(rec: Recorder, lock, go, patience: float, answer) -> None:
+    go.wait(TIMEOUT)
+    got = lock.acquire(timeout=patience)
+    if got:
+        lock.release()
+    rec.say(f"子进程拿到了自己那份锁？{got}", en=f"did the child get its copy of the lock? {got}")
+    answer.put(got)
+
+
+@dataclass(frozen=True)
+class AtFork:
+    held_at_fork: bool  # child's acquire of a lock that was locked when it forked (then freed)
+    free_at_fork: bool  # child's acquire of a lock free at fork, while the parent holds its own
+    timeline: Timeline
+
+
+def _fork_and_try(ctx, rec: Recorder, held: bool, patience: float) -> bool:
+    lock, go, answer = threading.Lock(), ctx.Event(), ctx.SimpleQueue()
+    if held:
+        lock.acquire()  # locked when the child is forked: its copy starts out locked
+    child = ctx.Process(
+        target=_try_my_copy, args=(rec, lock, go, patience, answer), name=f"held={held}"
+    )
+    try:
+        child.start()
+        if held:
+            lock.release()  # the parent's lock is free again; the child's copy is not
+        else:
+            lock.acquire()  # taken after the fork: the child's copy stays free
+        rec.say(
+            f"父进程：锁{'已释放' if held else '在手'}，叫子进程去拿",
+            en=f"parent: lock {'released' if held else 'held'}; the child may try now",
+        )
+        go.set()
+        join_all([child])
+        if answer.empty():
+            raise RuntimeError(f"the child exited with {child.exitcode} without answering")
+        return answer.get()
+    finally:
+        if lock.locked():
+            lock.release()
+        answer.close()
+
+
+@example(patience=0.2)
+def lock_copied_at_fork(patience: float = 1.0) -> AtFork:
+    """Fork copies a ``threading.Lock`` as it is: locked if it was held at the fork.
+
+    The child tries to acquire its copy for ``patience`` seconds, once for a lock
+    the parent held when it forked (and released right after), once for a lock
+    that was free at the fork (and that the parent took right after). Only the
+    fork start method copies a ``threading.Lock`` into a child at all.
+    """
+    ctx = multiprocessing.get_context("fork")  # ValueError where there is no fork
+    with recording() as rec:
+        held = _fork_and_try(ctx, rec, held=True, patience=patience)
+        free = _fork_and_try(ctx, rec, held=False, patience=patience)
+        return AtFork(held, free, rec.events())
+
+
+# --8<-- [end:lock_at_fork]
 
 
 # --8<-- [start:pipes]

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from chapter3.concepts import TwoWays, extent, faster, spin, two_ways
+from chapter3.concepts import TwoWays, Worker, extent, faster, spin, timed, two_ways
 from chapter3.runner import example, main
 from chapter3.timeline import Recorder, Timeline, recording
 from chapter3.waiting import context, join_all
@@ -224,12 +224,9 @@ def gil_and_c_code(work: int = 3_000_000, megabytes: int = 8, repeat: int = 1) -
 
 
 # --8<-- [start:cpu_bound]
-def _spin_task(rec: Recorder, work: int, barrier, cpu) -> None:
+def _spin_task(rec: Recorder, work: int, barrier, out) -> None:
     barrier.wait(TIMEOUT)  # both workers start computing together
-    before = time.thread_time()
-    with rec.span("running", "spin"):
-        spin(work)
-    cpu.put(time.thread_time() - before)
+    out.put(timed(rec, "spin", lambda: spin(work)))  # who it was, and the CPU it got
 
 
 @dataclass(frozen=True)
@@ -245,6 +242,8 @@ class CpuBound:
     processes_cpu_s: float  # CPU time used by the two processes together
     sequential_cpu_s: float  # CPU time of the two tasks in the main thread
     timeline: Timeline
+    threads: tuple[Worker, ...] = ()  # the two threads, as each reported itself
+    processes: tuple[Worker, ...] = ()  # the two processes, as each reported itself
 
     @property
     def thread_speedup(self) -> float:
@@ -269,53 +268,50 @@ class CpuBound:
         return self.sequential_cpu_s / self.sequential_s
 
 
-def _cpu_bound_once(ctx, work: int) -> tuple:
+@dataclass(frozen=True)
+class _Once:
+    sequential: tuple[Worker, ...]
+    threads: tuple[Worker, ...]
+    processes: tuple[Worker, ...]
+    timeline: Timeline
+
+
+def _cpu_bound_once(ctx, work: int) -> _Once:
     with recording() as rec:
-        before = time.thread_time()
-        with rec.span("running", "spin"):
-            spin(work)
-        with rec.span("running", "spin"):
-            spin(work)
-        seq_cpu = time.thread_time() - before
-        tcpu: queue.SimpleQueue = queue.SimpleQueue()
+        sequential = (
+            timed(rec, "spin", lambda: spin(work)),
+            timed(rec, "spin", lambda: spin(work)),
+        )
+        tout: queue.SimpleQueue = queue.SimpleQueue()
         tbarrier = threading.Barrier(2)
         threads = [
             threading.Thread(
-                target=_spin_task, args=(rec, work, tbarrier, tcpu), name=f"thread-{i}"
+                target=_spin_task, args=(rec, work, tbarrier, tout), name=f"thread-{i}"
             )
             for i in range(2)
         ]
         for t in threads:
             t.start()
         join_all(threads)
-        pcpu, pbarrier = ctx.Queue(), ctx.Barrier(2)
+        pout, pbarrier = ctx.Queue(), ctx.Barrier(2)
         procs = [
-            ctx.Process(target=_spin_task, args=(rec, work, pbarrier, pcpu), name=f"process-{i}")
+            ctx.Process(target=_spin_task, args=(rec, work, pbarrier, pout), name=f"process-{i}")
             for i in range(2)
         ]
         try:
             for p in procs:
                 p.start()
-            proc_cpu = pcpu.get(timeout=TIMEOUT) + pcpu.get(timeout=TIMEOUT)
+            in_procs = [pout.get(timeout=TIMEOUT) for _ in procs]
         finally:
             join_all(procs)
-            pcpu.close()
-            pcpu.join_thread()
-        timeline = rec.events()
-    spans = timeline.spans()
+            pout.close()
+            pout.join_thread()
+        in_threads = [tout.get_nowait() for _ in threads]
 
-    def wall(test) -> float:
-        return extent([s for s in spans if test(s.lane)])
+        def by_name(workers) -> tuple[Worker, ...]:
+            return tuple(sorted(workers, key=lambda w: w.name))
 
-    return (
-        wall(lambda lane: lane == "MainProcess"),
-        wall(lambda lane: lane.startswith("MainProcess/thread-")),
-        wall(lambda lane: lane.startswith("process-")),
-        tcpu.get_nowait() + tcpu.get_nowait(),
-        proc_cpu,
-        timeline,
-        seq_cpu,
-    )
+        return _Once(sequential, by_name(in_threads), by_name(in_procs), rec.events())
 
 
 @example(work=300_000)
@@ -330,19 +326,21 @@ def cpu_bound(ctx=None, work: int = 5_000_000, repeat: int = 1) -> CpuBound:
     _positive("work", work)
     _positive("repeat", repeat)
     runs = [_cpu_bound_once(ctx, work) for _ in range(repeat)]
-    seq = min(runs, key=lambda r: r[0])
-    threads = min(runs, key=lambda r: r[1])
-    procs = min(runs, key=lambda r: r[2])
+    seq = min(runs, key=lambda r: extent(r.sequential))
+    threads = min(runs, key=lambda r: extent(r.threads))
+    procs = min(runs, key=lambda r: extent(r.processes))
     result = CpuBound(
         ctx.get_start_method(),
         gil_enabled(),
-        seq[0],
-        threads[1],
-        procs[2],
-        threads[3],
-        procs[4],
-        seq[6],
-        runs[-1][5],
+        extent(seq.sequential),
+        extent(threads.threads),
+        extent(procs.processes),
+        sum(w.cpu_s for w in threads.threads),
+        sum(w.cpu_s for w in procs.processes),
+        sum(w.cpu_s for w in seq.sequential),
+        runs[-1].timeline,
+        threads.threads,
+        procs.processes,
     )
     with recording() as rec:
         rec.say(

@@ -2,50 +2,144 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
+import textwrap
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from book.cpu_slot import slot
+from book.report import report_path
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
+#: every inner run loads the book's plugin, in a fixed order, with no cache
+INNER = ("-p", "book.pytest_plugin", "-p", "no:randomly", "-p", "no:cacheprovider")
 
 
-def inner_pytest(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """Run pytest on a throw-away project in ``folder``, with the book's plugin loaded."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "book.pytest_plugin",
-            "-p",
-            "no:randomly",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(folder),
-            "-q",
-            *args,
-        ],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "BOOK_REPORT": str(folder / "claims.json"), **env},
-    )
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+class _Claims(HTMLParser):
+    """Each claim rendered on a page: its status and its evidence rows."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.claims: dict[str, dict] = {}
+        self.claim: dict | None = None
+        self.row: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        classes = a.get("class", "").split()
+        if tag == "div" and "claim" in classes:
+            self.claim = {"status": a["data-claim-status"], "rows": []}
+            self.claims[a["data-claim-id"]] = self.claim
+        elif tag == "tr" and self.claim is not None and "claim-result" in classes:
+            kind = next(c for c in classes if c.startswith("claim-result--"))
+            self.row = {"kind": kind.removeprefix("claim-result--"), "cells": []}
+        elif tag == "td" and self.row is not None:
+            self.row["cells"].append("")
+        elif tag == "a" and self.row is not None:
+            self.row["url"] = a.get("href", "")
+
+    def handle_data(self, data):
+        if self.row is not None and self.row["cells"]:
+            self.row["cells"][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self.row is not None:
+            func, param, outcome, note = (c.strip() for c in self.row.pop("cells"))
+            self.claim["rows"].append(
+                {**self.row, "func": func, "param": param, "outcome": outcome, "note": note}
+            )
+            self.row = None
+        elif tag == "details":
+            self.claim = None
+
+
+def rendered_claims(html: str) -> dict[str, dict]:
+    """The claims of a page, by id: ``{"status": ..., "rows": [{kind, func, param, ...}]}``."""
+    parser = _Claims()
+    parser.feed(html)
+    return parser.claims
+
+
+@dataclass
+class Project:
+    """A throw-away project, run by pytest with the book's plugin, writing its own report."""
+
+    pytester: pytest.Pytester
+
+    @property
+    def path(self) -> Path:
+        return self.pytester.path
+
+    def write(self, name: str, text: str) -> Path:
+        return write(self.path / name, text)
+
+    def guard(self, grace: float = 0.2) -> Path:
+        """The book's real ``chapter3/conftest.py`` (the leak guard), with a short grace."""
+        target = self.path / "chapter3" / "conftest.py"
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / "chapter3" / "conftest.py", target)
+        with open(target, "a", encoding="utf-8") as f:
+            f.write(f"\nGRACE = {grace}\n")
+        return target
+
+    def run(self, *args: str, isolated: bool = False) -> pytest.RunResult:
+        """In this process where it can; in a subprocess (``isolated=True``) for
+        xdist, for hangs and for what only the end of a process shows."""
+        if isolated:
+            return self.pytester.runpytest_subprocess(*INNER, *args, timeout=120)
+        return self.pytester.runpytest_inprocess(*INNER, *args)
+
+    def report(self) -> dict:
+        return json.loads((self.path / "claims.json").read_text(encoding="utf-8"))
+
+    def by_func(self) -> dict[str, dict]:
+        """The report's entries by ``func[param]``."""
+        tests = self.report()["tests"].values()
+        return {f"{t['func']}[{t['param']}]" if t["param"] else t["func"]: t for t in tests}
+
+
+@pytest.fixture
+def project(pytester, monkeypatch) -> Project:
+    monkeypatch.setenv("BOOK_REPORT", str(pytester.path / "claims.json"))
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "")  # the inner run takes no CPU slot
+    return Project(pytester)
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def site_report(tmp_path_factory) -> Path:
+    """A copy of the report the site is built from: the check reads the same data."""
+    copy = tmp_path_factory.mktemp("report") / "claims.json"
+    source = report_path(ROOT)
+    if source.exists():
+        shutil.copy(source, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, site_report) -> Path:
     """The site, built strictly in both languages, without rerunning the claim tests."""
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "BOOK_VERIFY": "0", "NO_MKDOCS_2_WARNING": "1"}
+    env = {
+        **os.environ,
+        "BOOK_VERIFY": "0",
+        "NO_MKDOCS_2_WARNING": "1",
+        "BOOK_REPORT": str(site_report),
+    }
     with slot(exclusive=True):  # its example runs are shown on the pages: run them alone
         done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 import time
 
 import psutil
-from conftest import inner_pytest
 
 from book import cpu_slot
 
@@ -16,9 +14,6 @@ SPINNER = "import time\nwhile time.process_time() < 30: pass\n"
 
 FAILING_TIMING_CLAIM = """
 import pytest
-import book.cpu_slot
-
-book.cpu_slot.skip_unless_quiet = lambda: None  # measure even while the outer suite runs
 
 @pytest.mark.exclusive
 def test_too_slow():
@@ -42,17 +37,18 @@ def test_the_cpu_use_names_a_busy_process():
     assert float(mine[0].split()[0]) >= 0.2
 
 
-def test_a_failing_timing_claim_reports_who_used_the_cpus(tmp_path):
-    (tmp_path / "test_timing.py").write_text(textwrap.dedent(FAILING_TIMING_CLAIM))
-    done = inner_pytest(tmp_path, "-p", "book.cpu_slot", "-rN", PYTEST_XDIST_TESTRUNUID="")
-    assert done.returncode == 1, done.stdout
-    assert "CPU time used while this timing claim ran" in done.stdout
-    assert "processes that started or ended meanwhile" in done.stdout
+def test_a_failing_timing_claim_reports_who_used_the_cpus(project, monkeypatch):
+    monkeypatch.setattr(cpu_slot, "skip_unless_quiet", lambda: None)  # the suite runs around it
+    project.write("test_timing.py", FAILING_TIMING_CLAIM)
+    done = project.run("-p", "book.cpu_slot", "-rN")
+    out = "\n".join(done.outlines)
+    assert done.ret == 1, out
+    assert "CPU time used while this timing claim ran" in out
+    assert "processes that started or ended meanwhile" in out
 
 
-def test_an_ordinary_failure_has_no_cpu_section(tmp_path):
-    claim = FAILING_TIMING_CLAIM.replace("@pytest.mark.exclusive\n", "")
-    (tmp_path / "test_plain.py").write_text(textwrap.dedent(claim))
-    done = inner_pytest(tmp_path, "-p", "book.cpu_slot", PYTEST_XDIST_TESTRUNUID="")
-    assert done.returncode == 1, done.stdout
-    assert "CPU time used" not in done.stdout
+def test_an_ordinary_failure_has_no_cpu_section(project):
+    project.write("test_plain.py", FAILING_TIMING_CLAIM.replace("@pytest.mark.exclusive\n", ""))
+    done = project.run("-p", "book.cpu_slot")
+    assert done.ret == 1, done.outlines
+    assert "CPU time used" not in "\n".join(done.outlines)

@@ -74,3 +74,32 @@ def test_events_skip_a_line_still_being_written():
         with open(rec.path, "a", encoding="utf-8") as f:
             f.write('{"lane": "x", "pid": 1, "kind": "mark", "te')  # a write caught half-way
         assert [e.text for e in rec.events()] == ["whole"]
+
+
+def test_an_observed_run_is_drawn_with_its_states_holds_and_prints():
+    from book.render import run_block
+    from book.svg import from_observed
+    from chapter3.kit import samples
+    from chapter3.kit.listing import observe
+
+    run = observe(samples.holders, "fork", workers=2, permits=1)
+    events = [e.__dict__ for e in run.timeline]
+    drawn = from_observed(events)
+    states = {e["state"] for e in drawn if e["kind"] == "begin"}
+    assert states == {"waiting", "blocked", "holding"}  # sleep; acquire and join; the holds
+    assert sorted(e["text"] for e in drawn if e["kind"] == "say") == ["in 0", "in 1", "started"]
+    root = ET.fromstring(timeline_svg(drawn, "en", "title"))
+    classes = [r.get("class") for r in root.iter(f"{SVG}rect")]
+    assert classes.count("tl-holding") == 2 + 1  # two holds, and the legend
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tl-tick"][:6]
+    assert len(set(ticks)) == 6, f"ticks must differ: {ticks}"
+    key = "process_sync.ex3_07_semaphore"
+    html = run_block({"key": key, "method": "fork", "params": {"hold": [0.1, 0.2]},
+                      "events": events, "result": [0, 0]}, "en", "caption")  # fmt: skip
+    assert "Example 3-7 · Output" in html and "in 0\nin 1" in html.replace("started\n", "")
+    assert (
+        run_block({"key": key, "method": "", "params": {}, "events": events}, "zh", "c").count(
+            "例 3-7"
+        )
+        == 1
+    )

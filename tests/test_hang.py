@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import psutil
-from conftest import inner_pytest
-
-from book.sources import ROOT
 
 HANGING = """
 import multiprocessing
@@ -33,19 +29,19 @@ def test_leaves_a_child_behind():
 """
 
 
-def test_a_hung_test_times_out_and_its_child_is_killed(tmp_path):
-    pkg = tmp_path / "chapter3"
-    pkg.mkdir()
-    shutil.copy(ROOT / "chapter3" / "conftest.py", pkg / "conftest.py")
-    (pkg / "test_hanging.py").write_text(HANGING)
-    pid_file = tmp_path / "child.pid"
+def test_a_hung_test_times_out_and_its_child_is_killed(project, monkeypatch):
+    project.guard()
+    project.write("chapter3/test_hanging.py", HANGING)
+    pid_file = project.path / "child.pid"
+    monkeypatch.setenv("CHILD_PID_FILE", str(pid_file))
     start = time.monotonic()
-    done = inner_pytest(tmp_path, "--timeout", "3", str(pkg), CHILD_PID_FILE=str(pid_file))
+    done = project.run("--timeout", "3", "chapter3", isolated=True)
     elapsed = time.monotonic() - start
-    assert done.returncode == 1, done.stdout
-    assert "Timeout" in done.stdout
-    assert "the test left behind: process" in done.stdout
-    assert "1 failed" in done.stdout and "2 errors" in done.stdout  # the hang, then leaks
+    out = "\n".join(done.outlines)
+    assert done.ret == 1, out
+    assert "Timeout" in out
+    assert "the test left behind: process" in out
+    done.assert_outcomes(failed=1, passed=1, errors=2)  # the hang; each test's leftovers
     assert elapsed < 60
     pid = int(pid_file.read_text())
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

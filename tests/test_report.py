@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import textwrap
-
 import pytest
-from conftest import inner_pytest
 
 SAMPLE = """
 import pytest
@@ -28,19 +24,20 @@ def test_no_claim():
     pass
 """
 
-
-def run_pytest(tmp_path, *args):
-    (tmp_path / "chapter3").mkdir(exist_ok=True)
-    (tmp_path / "chapter3" / "test_sample.py").write_text(textwrap.dedent(SAMPLE))
-    done = inner_pytest(tmp_path, "chapter3", *args)
-    report = tmp_path / "claims.json"
-    return done, json.loads(report.read_text()) if report.exists() else None
+SERIAL_AND_XDIST = pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
-def test_report_has_every_outcome_per_parameter_with_its_environment(tmp_path, workers):
-    done, data = run_pytest(tmp_path, *workers)
-    assert done.returncode == 1, done.stdout  # test_wrong fails
+def _run(project, workers, *args):
+    """Serial runs stay in this process; xdist needs its own."""
+    return project.run(*workers, *args, isolated=bool(workers))
+
+
+@SERIAL_AND_XDIST
+def test_report_has_every_outcome_per_parameter_with_its_environment(project, workers):
+    project.write("chapter3/test_sample.py", SAMPLE)
+    done = _run(project, workers, "chapter3")
+    assert done.ret == 1, done.outlines  # test_wrong fails
+    data = project.report()
     tests = data["tests"]
     assert {t["param"] for t in tests.values() if t["claims"] == ["adds-up"]} == {"fork", "spawn"}
     by_claim = {t["claims"][0]: t for t in tests.values()}
@@ -48,6 +45,7 @@ def test_report_has_every_outcome_per_parameter_with_its_environment(tmp_path, w
     assert by_claim["only-on-mars"]["outcome"] == "skipped"
     assert by_claim["only-on-mars"]["reason"] == "needs Mars"
     assert by_claim["is-wrong"]["outcome"] == "failed"
+    assert by_claim["is-wrong"]["reason"] == "call: assert 1 == 2"
     assert len(tests) == 4, "tests without a claim are not in the report"
     env = data["runs"][by_claim["adds-up"]["run"]]
     for key in ("python", "implementation", "platform", "cpus", "gil", "start_methods", "time"):
@@ -55,19 +53,138 @@ def test_report_has_every_outcome_per_parameter_with_its_environment(tmp_path, w
     assert all(t["fingerprint"] for t in tests.values())
 
 
-def test_claim_option_runs_only_that_claim(tmp_path):
-    done, data = run_pytest(tmp_path, "--claim", "adds-up")
-    assert done.returncode == 0, done.stdout
-    assert "2 passed, 3 deselected" in done.stdout
-    assert {t["claims"][0] for t in data["tests"].values()} == {"adds-up"}
+FIXTURES = """
+import pytest
+
+@pytest.fixture
+def broken_setup():
+    raise RuntimeError("no lab today")
+
+@pytest.fixture
+def broken_teardown():
+    yield
+    raise RuntimeError("could not tidy up")
+
+@pytest.fixture
+def busy():
+    pytest.skip("the CPUs are busy")
+"""
+
+PHASES = """
+import os
+import subprocess
+import sys
+
+import pytest
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
 
-def test_a_claim_marker_needs_one_kebab_case_id(tmp_path):
-    (tmp_path / "chapter3").mkdir()
-    bad = tmp_path / "chapter3" / "test_bad.py"
-    bad.write_text('import pytest\n@pytest.mark.claim("Bad Id")\ndef test_x():\n    pass\n')
-    done = inner_pytest(tmp_path, str(bad))
-    assert done.returncode != 0 and "kebab-case" in done.stdout + done.stderr
+@pytest.mark.claim("c-setup")
+def test_setup_error(broken_setup):
+    pass
+
+
+@pytest.mark.claim("c-teardown")
+def test_teardown_error(broken_teardown):
+    pass
+
+
+@pytest.mark.claim("c-both")
+def test_fails_then_teardown_fails(broken_teardown):
+    assert 2 + 2 == 5
+
+
+@pytest.mark.claim("c-leak")
+def test_leaves_a_child_behind():
+    os.posix_spawn(SLEEPER[0], SLEEPER, os.environ)  # the leak guard must kill it
+
+
+@pytest.mark.claim("c-fixture-skip")
+def test_skipped_by_a_fixture(busy):
+    pass
+
+
+@pytest.mark.claim("c-skipif")
+@pytest.mark.skipif(True, reason="Linux only")
+def test_skipped_by_a_marker():
+    pass
+
+
+@pytest.mark.claim("c-xfail")
+@pytest.mark.xfail(reason="known to fail here")
+def test_xfails():
+    assert False
+
+
+@pytest.mark.claim("c-xfail-norun")
+@pytest.mark.xfail(reason="would hang", run=False)
+def test_xfail_not_run():
+    pass
+
+
+@pytest.mark.claim("c-xpass")
+@pytest.mark.xfail(reason="thought to fail")
+def test_xpasses():
+    pass
+
+
+@pytest.mark.claim("c-xpass-strict")
+@pytest.mark.xfail(reason="must fail", strict=True)
+def test_xpasses_strictly():
+    pass
+"""
+
+EXPECTED = {
+    "test_setup_error": ("failed", "setup: RuntimeError: no lab today"),
+    "test_teardown_error": ("failed", "teardown: RuntimeError: could not tidy up"),
+    "test_fails_then_teardown_fails": ("failed", "call: assert (2 + 2) == 5"),
+    "test_skipped_by_a_fixture": ("skipped", "the CPUs are busy"),
+    "test_skipped_by_a_marker": ("skipped", "Linux only"),
+    "test_xfails": ("xfailed", "xfail: known to fail here"),
+    "test_xfail_not_run": ("xfailed", "xfail: [NOTRUN] would hang"),
+    "test_xpasses": ("xpassed", "xpass: thought to fail"),
+    "test_xpasses_strictly": ("failed", "call: [XPASS(strict)] must fail"),
+}
+
+
+@SERIAL_AND_XDIST
+def test_each_phase_and_marker_is_recorded_with_its_outcome_and_reason(project, workers):
+    with open(project.guard(), "a", encoding="utf-8") as conftest:
+        conftest.write(FIXTURES)
+    project.write("chapter3/test_phases.py", PHASES)
+    project.write("chapter3/test_broken.py", "import no_such_module_here\n")
+    done = _run(project, workers, "chapter3", "--continue-on-collection-errors")
+    assert done.ret == 1, done.outlines
+    got = project.by_func()
+    for func, (outcome, reason) in EXPECTED.items():
+        assert (got[func]["outcome"], got[func]["reason"]) == (outcome, reason), func
+    leak = got["test_leaves_a_child_behind"]
+    assert leak["outcome"] == "failed"
+    assert leak["reason"].startswith("teardown: AssertionError: the test left behind: descendant")
+    errors = project.report()["errors"]
+    assert list(errors) == ["chapter3/test_broken.py"]
+    assert (
+        "ModuleNotFoundError: No module named 'no_such_module_here'"
+        in (errors["chapter3/test_broken.py"]["reason"])
+    )
+
+
+def test_claim_option_runs_only_that_claim(project):
+    project.write("chapter3/test_sample.py", SAMPLE)
+    done = project.run("chapter3", "--claim", "adds-up")
+    assert done.ret == 0, done.outlines
+    done.assert_outcomes(passed=2, deselected=3)
+    assert {t["claims"][0] for t in project.report()["tests"].values()} == {"adds-up"}
+
+
+def test_a_claim_marker_needs_one_kebab_case_id(project):
+    project.write(
+        "chapter3/test_bad.py",
+        'import pytest\n@pytest.mark.claim("Bad Id")\ndef test_x():\n    pass\n',
+    )
+    done = project.run("chapter3/test_bad.py")
+    assert done.ret != 0 and "kebab-case" in "\n".join(done.outlines + done.errlines)
 
 
 LEAKY = """
@@ -85,11 +202,12 @@ def test_drops_its_semaphore():
 """
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
-def test_a_run_that_leaks_a_semaphore_fails_and_names_it(tmp_path, workers):
-    (tmp_path / "test_leaky.py").write_text(LEAKY)
-    done = inner_pytest(tmp_path, *workers, "test_leaky.py")
-    assert "2 passed" in done.stdout
-    assert done.returncode == 1, done.stdout
-    assert "leaked semaphores or shared memory" in done.stdout
-    assert done.stdout.count("sem.mp-") == 1, done.stdout
+@SERIAL_AND_XDIST
+def test_a_run_that_leaks_a_semaphore_fails_and_names_it(project, workers):
+    project.write("test_leaky.py", LEAKY)
+    done = project.run(*workers, "test_leaky.py", isolated=True)  # leaks show at the end
+    out = "\n".join(done.outlines)
+    assert "2 passed" in out
+    assert done.ret == 1, out
+    assert "leaked semaphores or shared memory" in out
+    assert out.count("sem.mp-") == 1, out

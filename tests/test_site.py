@@ -8,9 +8,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from conftest import rendered_claims
 
+from book import report
 from book.hooks import captured_run
-from book.sources import page_claims, page_stem
+from book.sources import claims_in_tests, page_claims, page_stem
+from book.status import claim_status, fresh_results
 from book.svg import worth_drawing
 
 STATUSES = {"verified", "corrected", "skipped", "failed", "unverified"}
@@ -34,6 +37,24 @@ def test_every_claim_is_rendered_with_a_status_in_both_languages(built_site):
         )
         assert len(found) == 1, f"{claim.page}: claim {claim.id} rendered {len(found)} times"
         assert found[0] in STATUSES
+
+
+@pytest.mark.timeout(900)
+def test_every_claim_shows_the_status_and_evidence_its_report_gives(built_site, site_report):
+    """The report the site was built from, read again: the pages must say what it says."""
+    data, tests = report.load(site_report), claims_in_tests()
+    fresh = fresh_results(data)
+    pages: dict[tuple[str, str], dict] = {}
+    for c in page_claims():
+        if (c.page, c.lang) not in pages:
+            pages[(c.page, c.lang)] = rendered_claims(html_of(built_site, c.page, c.lang))
+        shown = pages[(c.page, c.lang)][c.id]
+        st = claim_status(c.id, c.kind, tests, data, fresh)
+        assert shown["status"] == st.status, f"{c.page}: {c.id}"
+        rows = [(r["func"], r["param"]) for r in shown["rows"]]
+        expected = [(r["func"], r["param"] or "—") for r in st.results]
+        expected += [(m.test.func, m.param or "—") for m in st.missing]
+        assert rows == expected, f"{c.page}: {c.id}"
 
 
 @pytest.mark.timeout(900)

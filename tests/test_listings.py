@@ -1,0 +1,105 @@
+"""The listings are plain programs a student can copy and run (issue 10's rules)."""
+
+from __future__ import annotations
+
+import ast
+import io
+import multiprocessing
+import statistics
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+CHAPTER = ROOT / "chapter3"
+LIMIT, MEDIAN = 50, 30
+#: Names that belong to the book's observation, never to a listing.
+RECORDING = {"rec", "Recorder", "recording", "span", "say", "mark", "Timeline", "observe"}
+
+
+def listings() -> list:
+    """Every program of a section package: not its tests, not its package file."""
+    return sorted(
+        p
+        for pkg in CHAPTER.iterdir()
+        if (pkg / "__init__.py").exists() and pkg.name != "kit"
+        for p in pkg.glob("*.py")
+        if not p.name.startswith(("test_", "__", "conftest"))
+    )
+
+
+def key(path) -> str:
+    return f"{path.parent.name}.{path.stem}"
+
+
+def code_lines(path) -> int:
+    """Lines of the program, its docstring aside."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    doc = tree.body[0] if tree.body and isinstance(tree.body[0], ast.Expr) else None
+    skip = (doc.end_lineno - doc.lineno + 1) if doc else 0
+    return len(path.read_text(encoding="utf-8").splitlines()) - skip
+
+
+#: Sections still in the flat layout (``chapter3/<section>.py``), whose examples record
+#: themselves; issue 10 moves each into a package of plain listings. Empty once done.
+FLAT = sorted(p.stem for p in CHAPTER.glob("*.py") if (CHAPTER / f"test_{p.name}").exists())
+
+
+def test_every_section_is_a_package_of_listings_or_still_waiting_for_it():
+    packages = {p.parent.name for p in listings()}
+    assert packages or FLAT, "no section at all"
+    assert not packages & set(FLAT), f"a section in both layouts: {packages & set(FLAT)}"
+
+
+@pytest.mark.skipif(not listings(), reason=f"no section is a package of listings yet: {FLAT}")
+def test_listings_are_short_and_report_their_median(capsys):
+    sizes = {key(p): code_lines(p) for p in listings()}
+    longest = max(sizes, key=sizes.get)
+    with capsys.disabled():
+        print(f"\nlistings: {len(sizes)}, median {statistics.median(sizes.values())} lines, "
+              f"longest {longest} ({sizes[longest]})")  # fmt: skip
+    assert {k: n for k, n in sizes.items() if n > LIMIT} == {}
+    assert statistics.median(sizes.values()) <= MEDIAN
+
+
+@pytest.mark.parametrize("path", listings(), ids=key)
+def test_a_listing_is_a_plain_program(path):
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not {m for m in imported if m.split(".")[0] in ("chapter3", "book")}, "imports the book"
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert not names & RECORDING, f"recording calls: {sorted(names & RECORDING)}"
+    assert 'if __name__ == "__main__":' in source, "no main guard"
+    assert any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in tree.body)
+
+
+@pytest.mark.parametrize("method", multiprocessing.get_all_start_methods())
+@pytest.mark.parametrize("path", listings(), ids=key)
+def test_a_listing_runs_at_quick_settings_under_every_start_method(path, method):
+    done = subprocess.run(
+        [sys.executable, "-m", "chapter3.kit.run", key(path), "--quick", "--method", method],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_english_catalogue_is_compiled_from_its_source():
+    pofile = pytest.importorskip("babel.messages.pofile")
+    mofile = pytest.importorskip("babel.messages.mofile")
+    for po in sorted(CHAPTER.glob("locale/*/LC_MESSAGES/messages.po")):
+        with po.open("rb") as f:
+            catalog = pofile.read_po(f)
+        compiled = io.BytesIO()
+        mofile.write_mo(compiled, catalog)
+        assert po.with_suffix(".mo").read_bytes() == compiled.getvalue(), (
+            f"{po.with_suffix('.mo')} is not {po.name} compiled: rerun the command in "
+            "CONTRIBUTING (Babel's write_mo)"
+        )

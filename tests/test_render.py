@@ -1,0 +1,146 @@
+"""The rendering of a claim, the ledger and the errata, from a known status."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import rendered_claims
+
+from book import render
+from book.sources import PageClaim, TestRef
+from book.status import Missing, Status
+
+REPO = "https://example.org/book"
+ENV_A = {"python": "3.11.7", "implementation": "CPython", "platform": "Linux", "time": "T1"}
+ENV_B = {**ENV_A, "python": "3.13.1", "time": "T2"}
+
+
+def _claim(claim_id, lang, kind="claim", body="It holds."):
+    page = "s.md" if lang == "zh" else "s.en.md"
+    return PageClaim(claim_id, kind, page, lang, "Heading", body, 3)
+
+
+def _result(func, param, outcome, reason="", env=ENV_A, line=10):
+    return {
+        "file": "chapter3/test_s.py",
+        "func": func,
+        "line": line,
+        "param": param,
+        "outcome": outcome,
+        "reason": reason,
+        "duration": 0.25,
+        "env": env,
+    }
+
+
+def _ref(func, line):
+    return TestRef("x", "chapter3/test_s.py", func, line)
+
+
+STATUSES = {
+    "c-ok": Status(
+        "verified",
+        [
+            _result("test_a", "fork", "passed"),
+            _result("test_a", "spawn", "skipped", "Linux only"),
+            _result("test_a", "forkserver", "xpassed", "xpass: thought to fail"),
+        ],
+    ),
+    "c-fix": Status("corrected", [_result("test_f", "", "passed", env=ENV_B, line=20)]),
+    "c-bad": Status(
+        "failed",
+        [_result("test_a", "", "failed", "call: assert 1 == 2"), _result("test_x", "", "xfailed")],
+        [Missing(_ref("test_b", 30), "spawn")],
+    ),
+    "c-new": Status("unverified", [], [Missing(_ref("test_c", 40), reason="collect: SyntaxError")]),
+    "c-skip": Status("skipped", [_result("test_d", "", "skipped", "needs Mars")]),
+}
+KINDS = {"c-fix": "correction"}
+QUOTE = "> §3.2: the chapter's words.\n\nWhat really happens."
+
+
+def _claims(lang):
+    return [
+        _claim(c, lang, KINDS.get(c, "claim"), QUOTE if c in KINDS else f"Statement {c}.")
+        for c in STATUSES
+    ]
+
+
+def _words(lang, outcome):
+    return render.OUTCOMES_ZH[outcome] if lang == "zh" else outcome
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_claim_block_shows_its_status_and_every_piece_of_evidence(lang):
+    w = render.WORDS[lang]
+    for claim in _claims(lang):
+        st = STATUSES[claim.id]
+        html = render.claim_block(claim, st, lang, REPO)
+        (shown,) = rendered_claims(html).values()
+        assert shown["status"] == st.status
+        head = re.search(r'<div class="claim-head">(.*?)</div>', html).group(1)
+        assert f"claim-badge--{st.status}" in head and w[st.status] in head
+        rows = [(r["kind"], r["func"], r["param"], r["outcome"], r["note"]) for r in shown["rows"]]
+        expected = [
+            (
+                r["outcome"],
+                r["func"],
+                r["param"] or "—",
+                _words(lang, r["outcome"]),
+                r["reason"] or "0.25 s",
+            )
+            for r in st.results
+        ] + [
+            ("missing", m.test.func, m.param or "—", w["unverified"], m.reason or w["missing"])
+            for m in st.missing
+        ]
+        assert rows == expected, claim.id
+        passed = sum(r["outcome"] in ("passed", "xpassed") for r in st.results)
+        total = len(st.results) + len(st.missing)
+        assert f"{w['evidence']}: {passed}/{total} {w['passed']}</summary>" in html
+        envs = re.findall(r'<p class="claim-env">(.*?)</p>', html)
+        assert len(envs) == len({r["env"]["python"] for r in st.results}), claim.id
+        assert f"--claim {claim.id}</code>" in html
+        assert ("claim-chapter" in html) == (claim.kind == "correction")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_correction_shows_what_the_chapter_says_then_what_happens(lang):
+    claim = _claim("c-fix", lang, "correction", QUOTE)
+    html = render.claim_block(claim, STATUSES["c-fix"], lang, REPO)
+    w = render.WORDS[lang]
+    said = html.index(f"**{w['chapter']}:** §3.2: the chapter's words.")
+    assert said < html.index(f"**{w['actual']}:** What really happens.")
+    assert "> §3.2" not in html, "the quote is shown once, as the chapter's words"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_ledger_lists_each_claim_with_its_status_and_counts_them(lang):
+    claims = _claims(lang) + _claims("en" if lang == "zh" else "zh")
+    ledger = render.ledger(claims, STATUSES, {"s": "Section S"}, lang, REPO)
+    summary = re.search(r'<p class="ledger-summary">(.*?)</p>', ledger).group(1)
+    assert summary.startswith(f"{len(STATUSES)} {render.WORDS[lang]['claims']}")
+    for status in ("verified", "corrected", "failed", "unverified", "skipped"):
+        assert f"{render.badge(status, lang)} 1" in summary
+    assert "## Section S" in ledger
+    rows = [line for line in ledger.splitlines() if "#claim-" in line]
+    assert len(rows) == len(STATUSES), "one row per claim, in this language only"
+    for claim_id, st in STATUSES.items():
+        (row,) = [r for r in rows if f"[`{claim_id}`](s.md#claim-{claim_id})" in r]
+        assert row.startswith(f"| {render.badge(st.status, lang)} |")
+        funcs = list(
+            dict.fromkeys([r["func"] for r in st.results] + [m.test.func for m in st.missing])
+        )
+        assert re.findall(r"\[`(test_\w+)`\]\(", row) == funcs
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_errata_list_the_corrections_only_with_their_status(lang):
+    errata = render.errata(_claims(lang), STATUSES, {"s": "Section S"}, lang, REPO)
+    assert re.findall(r'data-claim-id="([^"]+)" data-claim-status="([a-z]+)"', errata) == [
+        ("c-fix", "corrected")
+    ]
+    assert "§3.2: the chapter's words." in errata and "What really happens." in errata
+    assert "(s.md#claim-c-fix)" in errata
+    assert f"{REPO}/blob/main/chapter3/test_s.py#L20" in errata
