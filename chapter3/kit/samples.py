@@ -13,9 +13,8 @@ def _hold(i, lock, seconds):
         time.sleep(seconds)
 
 
-def holders(ctx=None, workers=3, permits=1, seconds=0.01):
+def holders(ctx=multiprocessing, workers=3, permits=1, seconds=0.01):
     """Processes that each hold a semaphore of ``permits`` for a moment."""
-    ctx = ctx or multiprocessing.get_context()
     sem = ctx.Semaphore(permits)
     procs = [ctx.Process(target=_hold, args=(i, sem, seconds)) for i in range(workers)]
     for p in procs:
@@ -41,9 +40,8 @@ def _cube(x):
     return x**3
 
 
-def pool(ctx=None):
+def pool(ctx=multiprocessing):
     """A pool's tasks and callbacks."""
-    ctx = ctx or multiprocessing.get_context()
     seen = []
     with ctx.Pool(2) as p:
         p.apply_async(_cube, (2,), callback=seen.append).get(30)
@@ -56,9 +54,8 @@ def _send(conn, q):
     q.put([1, "two"])
 
 
-def messages(ctx=None):
+def messages(ctx=multiprocessing):
     """A pipe and a queue crossing a process boundary."""
-    ctx = ctx or multiprocessing.get_context()
     a, b = ctx.Pipe()
     q = ctx.Queue()
     p = ctx.Process(target=_send, args=(a, q))
@@ -68,9 +65,8 @@ def messages(ctx=None):
     return got
 
 
-def stuck(ctx=None, patience=0.1):
+def stuck(ctx=multiprocessing, patience=0.1):
     """Waits on an event nobody sets, for ``patience`` seconds."""
-    ctx = ctx or multiprocessing.get_context()
     return ctx.Event().wait(patience)
 
 
@@ -79,9 +75,8 @@ def _say(i, lines):
         print("line", i, k)
 
 
-def chatter(ctx=None, workers=3, lines=2):
+def chatter(ctx=multiprocessing, workers=3, lines=2):
     """Processes named ``talker-<i>`` that each print ``lines`` lines."""
-    ctx = ctx or multiprocessing.get_context()
     procs = [ctx.Process(target=_say, args=(i, lines), name=f"talker-{i}") for i in range(workers)]
     for p in procs:
         p.start()
@@ -95,17 +90,15 @@ def _nap(seconds, q):
     time.sleep(seconds)
 
 
-def leaves(ctx=None, seconds=0.1):
+def leaves(ctx=multiprocessing, seconds=0.1):
     """Starts a child that naps ``seconds`` and returns without joining it."""
-    ctx = ctx or multiprocessing.get_context()
     q = ctx.Queue()
     ctx.Process(target=_nap, args=(seconds, q), name="napper").start()
     return q.get(timeout=30)
 
 
-def empty_get(ctx=None, patience=0.01):
+def empty_get(ctx=multiprocessing, patience=0.01):
     """A get on a queue nobody puts into, for ``patience`` seconds."""
-    ctx = ctx or multiprocessing.get_context()
     try:
         return ctx.Queue().get(timeout=patience)
     except queue.Empty:

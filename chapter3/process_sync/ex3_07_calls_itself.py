@@ -32,8 +32,7 @@ def semaphore_demo(ctx, sem, hold, started):
     semaphore_demo(ctx, sem, hold, started)  # as printed: the demo calls itself
 
 
-def main(ctx=None, levels=10, hold=(1, 5)):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, levels=10, hold=(1, 5)):
     sem, started, limit = ctx.Semaphore(1), [], sys.getrecursionlimit()
     sys.setrecursionlimit(len(inspect.stack(0)) + levels)  # a short stack: it ends soon
     try:

@@ -18,8 +18,7 @@ def work(i, sem, hold):
     print(_("%s 释放信号量") % i)
 
 
-def main(ctx=None, permits=1, workers=4, hold=(1, 5)):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, permits=1, workers=4, hold=(1, 5)):
     sem = ctx.Semaphore(permits)  # how many processes may hold it at once
     procs = [ctx.Process(target=work, args=(i, sem, hold)) for i in range(workers)]
     for p in procs:

@@ -9,8 +9,7 @@ def greet(lock, i):
         print(_("%s 说: Hello Python ...") % i)
 
 
-def main(ctx=None, workers=5):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, workers=5):
     lock = ctx.Lock()
     procs = [ctx.Process(target=greet, args=(lock, i)) for i in range(workers)]
     for p in procs:

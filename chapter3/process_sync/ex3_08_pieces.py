@@ -26,8 +26,7 @@ def write_line(path, lock, i, pause):
             time.sleep(pause)  # writing slowly: time for others to come in
 
 
-def main(ctx=None, workers=5, pause=0.5, use_lock=True):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, workers=5, pause=0.5, use_lock=True):
     lock = ctx.Lock() if use_lock else None
     fd, path = tempfile.mkstemp(suffix=".txt")
     os.close(fd)

@@ -29,13 +29,11 @@ def producer(name, q, make, patience):
     print(_("生产者 %s 收工了。") % name)
 
 
-def main(ctx=None, size=2, make=(1, 2), chew=(1, 3), patience=600):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, size=2, make=(1, 2), chew=(1, 3), patience=600):
     q = ctx.Queue(size)
     ctx.Process(target=producer, args=("Tom", q, make, patience)).start()
     ctx.Process(target=producer, args=("Jerry", q, make, patience)).start()
-    ctx.Process(target=consumer, args=(_("小明"), q, chew, patience)).start()
-    # no join(): main returns at once, and the interpreter waits for the children
+    ctx.Process(target=consumer, args=(_("小明"), q, chew, patience)).start()  # no join()
 
 
 if __name__ == "__main__":

@@ -28,8 +28,7 @@ def consumer(name, belt, buns, chew):
     print(_("%s吃饱了。") % name)
 
 
-def main(ctx=None, size=2, buns=5, eat=5, make=(1, 2), chew=(1, 3)):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, size=2, buns=5, eat=5, make=(1, 2), chew=(1, 3)):
     belt = ctx.Queue(size)  # the conveyor: at most `size` buns on it
     makers = [ctx.Process(target=producer, args=(n, belt, buns, make)) for n in ("Tom", "Jerry")]
     eater = ctx.Process(target=consumer, args=(_("小明"), belt, eat, chew))

@@ -33,8 +33,7 @@ def holder(sem, guard, how):
             sem.release()
 
 
-def main(ctx=None, guard="bare", how="raise", patience=1.0):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, guard="bare", how="raise", patience=1.0):
     sem = ctx.Semaphore(1)
     p = ctx.Process(target=holder, args=(sem, guard, how))
     p.start()

@@ -25,8 +25,7 @@ def holder(sem, how, inside):
         time.sleep(60)  # until the main process stops it
 
 
-def main(ctx=None, how="kill", patience=1.0):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, how="kill", patience=1.0):
     sem, inside = ctx.Semaphore(1), ctx.Event()
     p = ctx.Process(target=holder, args=(sem, how, inside))
     p.start()

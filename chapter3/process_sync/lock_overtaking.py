@@ -17,8 +17,7 @@ def wait_for_lock(lock, hold):
         lock.release()
 
 
-def main(ctx=None, rounds=20, settle=0.1, hold=0.5):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, rounds=20, settle=0.1, hold=0.5):
     lock, overtaken = ctx.Lock(), 0
     for _round in range(rounds):
         lock.acquire(timeout=60)

@@ -4,16 +4,11 @@ import multiprocessing
 from gettext import gettext as _
 
 
-def release_it(lock):
-    lock.release()  # this process never acquired it
-
-
-def main(ctx=None):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing):
     out = {}
     for kind, lock in [("Lock", ctx.Lock()), ("RLock", ctx.RLock())]:
         lock.acquire(timeout=60)  # the main process holds it
-        p = ctx.Process(target=release_it, args=(lock,))
+        p = ctx.Process(target=lock.release)  # a process that never acquired it
         p.start()
         p.join(timeout=60)
         print(_("另一个进程释放 %s，退出码 %s") % (kind, p.exitcode))

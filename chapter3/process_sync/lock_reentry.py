@@ -4,8 +4,7 @@ import multiprocessing
 from gettext import gettext as _
 
 
-def main(ctx=None, patience=1.0):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, patience=1.0):
     again = {}
     for kind, lock in [("Lock", ctx.Lock()), ("RLock", ctx.RLock())]:
         lock.acquire(timeout=60)

@@ -9,8 +9,7 @@ import threading
 from gettext import gettext as _
 
 
-def main(ctx=None):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing):
     sem = ctx.Semaphore(2)
     sem.release()  # nobody acquired it: one release too many, and no error
     print(_("Semaphore(2) 多释放一次以后，计数是 %d") % sem.get_value())

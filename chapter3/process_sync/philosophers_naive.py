@@ -23,8 +23,7 @@ def philosopher(me, forks, meals, eat, patience, eaten):
         eaten[me] += 1
 
 
-def main(ctx=None, n=5, meals=2, eat=0.1, patience=1.0):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, n=5, meals=2, eat=0.1, patience=1.0):
     forks = [ctx.Lock() for i in range(n)]
     eaten = ctx.Array("i", n)  # meals each philosopher had
     args = [(i, forks, meals, eat, patience, eaten) for i in range(n)]

@@ -18,8 +18,7 @@ def philosopher(me, forks, seats, meals, eat, eaten):
         eaten[me] += 1
 
 
-def main(ctx=None, n=5, meals=2, eat=0.1):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, n=5, meals=2, eat=0.1):
     forks, seats = [ctx.Lock() for i in range(n)], ctx.Semaphore(n - 1)
     eaten = ctx.Array("i", n)  # meals each philosopher had
     args = [(i, forks, seats, meals, eat, eaten) for i in range(n)]

@@ -31,8 +31,7 @@ def writer(me, room, rounds, write):
             time.sleep(write)
 
 
-def main(ctx=None, readers=3, writers=2, rounds=2, read=0.5, write=0.3):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, readers=3, writers=2, rounds=2, read=0.5, write=0.3):
     room, mutex = ctx.Lock(), ctx.Lock()
     inside = ctx.Value("i", 0, lock=False)  # how many readers are inside; mutex guards it
     procs = [

@@ -15,8 +15,7 @@ def wait_for_permit(sem):
         sem.release()
 
 
-def main(ctx=None, waiters=2, settle=0.5):
-    ctx = ctx or multiprocessing.get_context()
+def main(ctx=multiprocessing, waiters=2, settle=0.5):
     sem = ctx.Semaphore(1)
     sem.acquire(timeout=60)  # the main process takes the only permit
     procs = [ctx.Process(target=wait_for_permit, args=(sem,)) for i in range(waiters)]
