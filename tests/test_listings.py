@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import gettext
+import importlib
 import io
 import multiprocessing
 import statistics
@@ -89,6 +91,30 @@ def test_a_listing_runs_at_quick_settings_under_every_start_method(path, method)
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def packages() -> list[str]:
+    return sorted({p.parent.name for p in listings()})
+
+
+@pytest.mark.parametrize("package", packages())
+def test_every_listing_has_quick_settings_and_every_variant_names_a_listing(package):
+    section = importlib.import_module(f"chapter3.{package}")
+    names = sorted(p.stem for p in listings() if p.parent.name == package)
+    assert sorted(section.QUICK) == names, "QUICK in __init__.py: one entry per listing"
+    for variant, params in getattr(section, "VARIANTS", {}).items():
+        listing, _, name = variant.partition("@")
+        assert listing in names and name and params, variant
+
+
+@pytest.mark.parametrize("path", listings(), ids=key)
+def test_every_line_a_listing_prints_has_its_english(path):
+    extract = pytest.importorskip("babel.messages.extract")
+    english = gettext.translation("messages", CHAPTER / "locale", languages=["en"])
+    for _line, msgid, _comments, _context in extract.extract_from_file("python", path):
+        said = english.gettext(msgid)
+        assert said != msgid, f"no English for {msgid!r} in the catalogue"
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in said), f"Chinese left in {said!r}"
 
 
 def test_the_english_catalogue_is_compiled_from_its_source():
