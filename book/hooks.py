@@ -181,4 +181,4 @@ def on_page_markdown(markdown, page, config, files):
         pieces.append("\n")
         last = m.end()
     pieces.append(markdown[last:])
-    return "".join(pieces)
+    return render.fold_printed("".join(pieces))

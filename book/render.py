@@ -269,3 +269,35 @@ def errata(
             f"**{w['evidence']}:** {tests}\n\n</div>\n"
         )
     return "".join(out)
+
+
+PRINTED = re.compile(r"^(?P<hashes>#{2,4}) +(?P<title>.+?) *\{[^}]*\.printed\b[^}]*\} *$")
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def fold_printed(markdown: str) -> str:
+    """Fold each part headed ``### ... {.printed}`` — the corrections that are only typos
+    of a printed listing — into a closed ``<details>``, up to the next heading of its
+    level or above. The claims inside keep their ids and anchors."""
+    out, level, fenced = [], 0, False
+    for line in markdown.split("\n"):
+        if FENCE.match(line):
+            fenced = not fenced
+        heading = None if fenced else re.match(r"^(#{1,6}) ", line)
+        if heading and level and len(heading.group(1)) <= level:
+            out += ["", "</details>", ""]
+            level = 0
+        m = None if fenced else PRINTED.match(line)
+        if m:
+            level = len(m.group("hashes"))
+            title = escape(m.group("title"))
+            out += [
+                '<details class="printed-listing" markdown>',
+                f"<summary>{title}</summary>",
+                "",
+            ]
+            continue
+        out.append(line)
+    if level:
+        out += ["", "</details>", ""]
+    return "\n".join(out)

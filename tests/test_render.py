@@ -144,3 +144,32 @@ def test_the_errata_list_the_corrections_only_with_their_status(lang):
     assert "§3.2: the chapter's words." in errata and "What really happens." in errata
     assert "(s.md#claim-c-fix)" in errata
     assert f"{REPO}/blob/main/chapter3/test_s.py#L20" in errata
+
+
+def test_a_printed_listing_part_folds_up_to_the_next_heading_of_its_level():
+    page = "\n".join(
+        [
+            "## 1. Semaphores",
+            "### Example 3-7",
+            "text",
+            "### The printed listing: Example 3-7 { .printed }",
+            '<div class="claim" id="claim-a" markdown>',
+            "```python",
+            "# a comment, not a heading",
+            "```",
+            "</div>",
+            "#### a sub-heading stays inside",
+            "## 2. Locks",
+            "### The printed listing: Example 3-8 {.printed #p38}",
+            "last",
+        ]
+    )
+    folded = render.fold_printed(page)
+    first, second = folded.split("## 2. Locks")
+    assert "<summary>The printed listing: Example 3-7</summary>" in first
+    inside = first.split("<summary>")[1]
+    assert "claim-a" in inside and "# a comment" in inside and "#### a sub-heading" in inside
+    assert inside.rstrip().endswith("</details>") and first.count("<details") == 1
+    assert "### Example 3-7\ntext" in first  # the example itself is not folded
+    assert second.count("<details") == 1 and second.rstrip().endswith("</details>")
+    assert "last" in second.split("<summary>")[1]
