@@ -159,16 +159,27 @@ def listing_label(key: str, lang: str) -> str:
     return f"例 {number}" if lang == "zh" else f"Example {number}"
 
 
-def run_block(run: dict, lang: str, title: str) -> str:
-    """The output and the timeline figure of a real run of an example or a listing."""
-    w = WORDS[lang]
+def run_view(run: dict, lang: str) -> tuple[list[dict], list[str], str, dict]:
+    """What a captured run shows: its events as the figure draws them, the lines it
+    printed, its label (例 3-x or its name) and its quick settings."""
     if "transcript" not in run:  # a listing, observed by the kit
         events = from_observed(run["events"])
         printed = [e["text"] for e in events if e["kind"] == "say"]
-        label, quick = listing_label(run["key"], lang), run["params"]
-    else:
-        events, printed = run["events"], run["transcript"][lang]
-        label, quick = run["label"] or run["key"], run["quick"]
+        return events, printed, listing_label(run["key"], lang), run["params"]
+    return run["events"], run["transcript"][lang], run["label"] or run["key"], run["quick"]
+
+
+def is_example(run: dict) -> bool:
+    """Whether a captured run is one of the chapter's examples (例 3-x)."""
+    if "transcript" not in run:
+        return bool(re.match(r"ex\d+_\d+", run["key"].rpartition(".")[2]))
+    return bool(run["label"])
+
+
+def run_block(run: dict, lang: str, title: str) -> str:
+    """The output and the timeline figure of a real run of an example or a listing."""
+    w = WORDS[lang]
+    events, printed, label, quick = run_view(run, lang)
     quick = ", ".join(f"{k}={v!r}" for k, v in quick.items()) or "—"
     lines = "\n".join(printed) or "(—)"
     method = f" · {w['method']}: <code>{run['method']}</code>" if run["method"] else ""

@@ -12,6 +12,7 @@ from conftest import rendered_claims
 
 from book import report
 from book.hooks import captured_run
+from book.render import is_example, run_view
 from book.sources import claims_in_tests, page_claims, page_stem
 from book.status import claim_status, fresh_results
 from book.svg import worth_drawing
@@ -129,7 +130,7 @@ def test_every_example_run_shows_output_and_a_timeline_worth_drawing(built_site)
             assert "<pre" in block, f"{page}: {key} without its output"
             ending = re.search(r'class="(timeline-figure|example-run-caption)"', block)
             assert ending, f"{page}: {key} has neither a figure nor a caption"
-            if worth_drawing(run["events"]) or run["label"]:  # every 例 3-x gets its figure
+            if worth_drawing(run_view(run, "zh")[0]) or is_example(run):  # 例 3-x: a figure
                 assert ending.group(1) == "timeline-figure", f"{page}: {key} without a figure"
                 assert "<svg" in block and "tl-label" in block
                 drawn += 1

@@ -123,7 +123,7 @@ def test_in_a_section_package_an_edit_of_another_listing_keeps_it_fresh(tmp_path
 
 
 def test_each_real_test_module_covers_what_its_section_imports():
-    """In the book itself: shared code such as waiting.py counts through the imports."""
+    """In the book itself: what a test imports counts, and nothing else."""
     tests = sorted((ROOT / "chapter3").glob("test_*.py"))
     assert tests
     for test in tests:
@@ -132,9 +132,12 @@ def test_each_real_test_module_covers_what_its_section_imports():
         imported = {test.with_name(f"{n}.py") for n in report._chapter_imports(section)}
         shared = {test.with_name(n) for n in report.SHARED}
         assert {section, *imported, *shared} <= covered, test.name
-    assert ROOT / "chapter3" / "waiting.py" in report.covered_files(
-        ROOT / "chapter3" / "test_process_sync.py"
+    sync = ROOT / "chapter3" / "process_sync"
+    covered = report.covered_files(sync / "test_semaphores.py")
+    assert (
+        sync / "holder_dies.py" in covered and ROOT / "chapter3" / "kit" / "listing.py" in covered
     )
+    assert sync / "ex3_08_lock.py" not in covered  # a listing it does not run
 
 
 def test_a_module_that_no_longer_parses_makes_the_result_stale(tmp_path):
