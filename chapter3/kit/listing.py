@@ -80,6 +80,17 @@ class Watch:
         """Whether ``predicate(timeline so far)`` comes true within ``timeout`` seconds."""
         return until(lambda: predicate(self.timeline()), timeout)
 
+    def blocked(self, op: str, obj: str, n: int, timeout: float = TIMEOUT) -> list[str]:
+        """Wait until ``n`` lanes are asleep inside ``op`` on ``obj`` (e.g. ``acquire``
+        on ``Lock-1``); their lanes. Fails the test if that does not come."""
+
+        def there(tl: Timeline) -> bool:
+            spans = tl.open(op, obj)
+            return len(spans) == n and all(asleep(s.pid) for s in spans)
+
+        assert self.until(there, timeout), f"never {n} lanes asleep in {op}() on {obj}"
+        return [s.lane for s in self.timeline().open(op, obj)]
+
     def children(self) -> list:
         """The processes the run started through its context, in the order it made them."""
         return [p for p in self.ctx.processes if p.pid is not None]

@@ -238,3 +238,18 @@ def test_speaking_answers_in_a_language_and_restores_the_environment():
     with speaking("en"):
         assert gettext.gettext("%s 获得信号量") == "%s got the semaphore"
     assert os.environ.get("LANGUAGE") == before
+
+
+def test_blocked_waits_for_n_lanes_asleep_in_an_op_and_names_them(ctx):
+    with watching(samples.holders, ctx.get_start_method()) as watch:
+        gate = watch.gate("hold")
+        watch.start(workers=3, permits=1)
+        assert gate.arrived.wait(30)
+        (holder,) = [s.lane for s in watch.timeline().open("hold")]
+        waiters = watch.blocked("acquire", "Semaphore-1", 2)
+        assert len(waiters) == 2 and holder not in waiters
+        assert all(s.lane in waiters for s in watch.timeline().open("acquire"))
+        with pytest.raises(AssertionError, match="never 3 lanes asleep"):
+            watch.blocked("acquire", "Semaphore-1", 3, timeout=0.3)  # only two wait
+        gate.go.set()
+        watch.wait()

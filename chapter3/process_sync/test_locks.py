@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from chapter3.kit.events import high_water_of
-from chapter3.kit.listing import asleep, observe, watching
+from chapter3.kit.listing import observe, watching
 from chapter3.kit.observe import speaking
 from chapter3.process_sync import (
     ex3_08_lock,
@@ -23,17 +23,6 @@ from chapter3.process_sync import (
 
 LOCK = "Lock-1"  # the run's first lock: the listing's
 TOO_MANY = "ValueError: semaphore or lock released too many times"
-
-
-def waiting(watch, n: int, obj: str) -> list[str]:
-    """Wait until ``n`` lanes wait, asleep, in ``acquire()`` on ``obj``; return them."""
-
-    def asking(tl):
-        spans = tl.open("acquire", obj)
-        return len(spans) == n and all(asleep(s.pid) for s in spans)
-
-    assert watch.until(asking), f"never {n} processes asleep in acquire() on {obj}"
-    return [s.lane for s in watch.timeline().open("acquire", obj)]
 
 
 def lines_of(workers: int) -> dict[int, list[str]]:
@@ -48,7 +37,7 @@ def test_with_the_lock_every_line_is_whole(ctx):
         midway = watch.gate("sleep")  # the first writer, half-way through its line...
         watch.start(workers=5, pause=0.001, use_lock=True)
         assert midway.arrived.wait(30)
-        waiting(watch, 4, LOCK)  # ...and nobody else gets in
+        watch.blocked("acquire", LOCK, 4)  # ...and nobody else gets in
         midway.go.set()
         run = watch.wait()
     whole = {"".join(p).rstrip("\n") for p in lines_of(5).values()}
@@ -122,7 +111,7 @@ def test_a_waiting_process_is_overtaken_while_it_is_not_running(ctx):
         watch.start(rounds=rounds, settle=0, hold=0.01)
         for r, settle in enumerate(settles, 1):
             assert settle.arrived.wait(30)
-            (lane,) = waiting(watch, 1, LOCK)  # this round's child waits for the lock
+            (lane,) = watch.blocked("acquire", LOCK, 1)  # this round's child waits for the lock
             child = watch.children()[r - 1]
             assert child.name == lane
             os.kill(child.pid, signal.SIGSTOP)  # woken, it will not run before SIGCONT

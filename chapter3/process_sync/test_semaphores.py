@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from chapter3.kit.listing import asleep, observe, watching
+from chapter3.kit.listing import observe, watching
 from chapter3.process_sync import (
     ex3_07_calls_itself,
     ex3_07_semaphore,
@@ -29,17 +29,6 @@ linux_counter = pytest.mark.skipif(
 )
 
 
-def waiting(watch, n: int, obj: str) -> list[str]:
-    """Wait until ``n`` lanes wait, asleep, in ``acquire()`` on ``obj``; return them."""
-
-    def asking(tl):
-        spans = tl.open("acquire", obj)
-        return len(spans) == n and all(asleep(s.pid) for s in spans)
-
-    assert watch.until(asking), f"never {n} processes asleep in acquire() on {obj}"
-    return [s.lane for s in watch.timeline().open("acquire", obj)]
-
-
 def children(tl) -> list[str]:
     """The lanes of the processes the main process started, in the order it started them."""
     return [e.obj for e in tl.of("start")]
@@ -52,7 +41,7 @@ def test_waiting_does_not_push_the_count_below_zero(ctx):
         settle = watch.gate("sleep", lane="MainProcess")  # before the main process reads
         watch.start(waiters=2, settle=0)
         assert settle.arrived.wait(30)
-        waiters = waiting(watch, 2, SEM)
+        waiters = watch.blocked("acquire", SEM, 2)
         settle.go.set()
         run = watch.wait()
     assert run.result == {"while_waiting": 0, "tried": False, "after": 1}
@@ -71,7 +60,7 @@ def test_one_permit_means_one_holder_at_every_moment(ctx):
         inside = watch.gate("hold")  # the first holder stays inside...
         watch.start(permits=1, workers=4, hold=HOLD)
         assert inside.arrived.wait(30)
-        waiting(watch, 3, SEM)  # ...while the three others wait at the door
+        watch.blocked("acquire", SEM, 3)  # ...while the three others wait at the door
         inside.go.set()
         run = watch.wait()
     tl = run.timeline
@@ -89,7 +78,7 @@ def test_three_permits_three_holders_never_a_fourth(ctx):
         watch.start(permits=3, workers=6, hold=HOLD)
         for gate in inside:
             assert gate.arrived.wait(30)
-        late = waiting(watch, 3, SEM)  # ...and the three others wait for a permit
+        late = watch.blocked("acquire", SEM, 3)  # ...and the three others wait for a permit
         for gate in inside:
             gate.go.set()
         run = watch.wait()
