@@ -7,7 +7,7 @@ from html import escape
 
 from book.sources import PageClaim, TestRef, page_stem
 from book.status import PASSED, Status
-from book.svg import from_observed, timeline_svg, worth_drawing
+from book.svg import NARROW, from_observed, timeline_svg, worth_drawing
 
 WORDS = {
     "zh": {
@@ -186,6 +186,7 @@ def run_block(run: dict, lang: str, title: str) -> str:
     fence = "```"
     figure = (
         f'<figure class="timeline-figure">{timeline_svg(events, lang, title)}'
+        f"{timeline_svg(events, lang, title, width=NARROW)}"
         f"<figcaption>{w['figure']}: {escape(title)}</figcaption></figure>\n\n"
         if worth_drawing(events)
         else f'<p class="example-run-caption">{escape(title)}</p>\n\n'

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-WIDTH, RIGHT, LANE, TOP = 760, 20, 30, 14
+WIDTH, RIGHT, LANE, TOP = 760, 28, 30, 14  # RIGHT: room for half the last tick label
+NARROW = 360  # the drawing's width for a phone's screen
 
 LEGEND = {
     "zh": {
@@ -78,8 +79,12 @@ def worth_drawing(events: list[dict]) -> bool:
     return any(e["kind"] == "begin" for e in events) or len({e["lane"] for e in events}) > 1
 
 
-def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
-    """An SVG figure of recorded events (dicts with lane, pid, kind, text, en, t, state)."""
+def timeline_svg(events: list[dict], lang: str = "zh", title: str = "", width: int = WIDTH) -> str:
+    """An SVG figure of recorded events (dicts with lane, pid, kind, text, en, t, state).
+
+    ``width`` is the drawing's width in user units, whose text is 10–11 units high: the
+    page shows a 760-wide drawing on a screen and a 360-wide one on a phone, so that its
+    text stays legible at either size."""
     if not events:
         return ""
     lanes = list(dict.fromkeys(e["lane"] for e in events))
@@ -88,10 +93,13 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
     t1 = max(e["t"] for e in events)
     span = max(t1 - t0, 1e-6)
     labels = {lane: _lane_label(lane, pids) for lane in lanes}
-    left = min(max(90, 16 + max(_text_width(t) for t in labels.values())), WIDTH // 2)
-    plot = WIDTH - left - RIGHT
+    left = min(max(90, 16 + max(_text_width(t) for t in labels.values())), width // 2)
+    plot = width - left - RIGHT
     holding = any(e["state"] == "holding" for e in events)
-    height = TOP + LANE * len(lanes) + 44 + (16 if holding else 0)
+    legend = ["running", "waiting", "blocked", "say"]
+    step = {k: 40 + (9 if lang == "en" else 15) * len(LEGEND[lang][k]) for k in legend}
+    rows = 1 if left + sum(step.values()) <= width else 2  # a narrow drawing: two rows
+    height = TOP + LANE * len(lanes) + 44 + 16 * (rows - 1) + (16 if holding else 0)
 
     def x(t: float) -> float:
         return left + (t - t0) / span * plot
@@ -100,7 +108,8 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
         return e["en"] if lang == "en" and e.get("en") else e["text"]
 
     out = [
-        f'<svg class="timeline" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg class="timeline timeline--{"wide" if width == WIDTH else "narrow"}" role="img" '
+        f'viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for i, lane in enumerate(lanes):
@@ -145,28 +154,31 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "") -> str:
         f'<line class="tl-axis" x1="{left}" x2="{left + plot}" y1="{axis_y}" y2="{axis_y}"/>'
     )
     digits = max(2, math.ceil(-math.log10(span / 5)) + 1)  # no two ticks read the same
-    for k in range(6):
+    ticks = 5 if plot >= 300 else 2  # tick labels ~50 units wide must not touch
+    for k in range(ticks + 1):
         out.append(
-            f'<text class="tl-tick" x="{left + plot * k / 5:.1f}" y="{axis_y + 14}" '
-            f'text-anchor="middle">{span * k / 5:.{digits}f} s</text>'
+            f'<text class="tl-tick" x="{left + plot * k / ticks:.1f}" y="{axis_y + 14}" '
+            f'text-anchor="middle">{span * k / ticks:.{digits}f} s</text>'
         )
-    lx = left
-    for key in ("running", "waiting", "blocked"):
+    lx, ly = (left, axis_y) if rows == 1 else (8, axis_y)
+    for i, key in enumerate(legend):
+        if rows == 2 and i == 2:
+            lx, ly = 8, axis_y + 16
+        mark = (
+            f'<circle class="tl-say" cx="{lx + 6}" cy="{ly + 29}" r="3.5"/>'
+            if key == "say"
+            else f'<rect class="tl-{key}" x="{lx}" y="{ly + 24}" width="12" height="10"/>'
+        )
         out.append(
-            f'<rect class="tl-{key}" x="{lx}" y="{axis_y + 24}" width="12" height="10"/>'
-            f'<text class="tl-tick" x="{lx + 16}" y="{axis_y + 33}">{LEGEND[lang][key]}</text>'
+            f'{mark}<text class="tl-tick" x="{lx + 16}" y="{ly + 33}">{LEGEND[lang][key]}</text>'
         )
-        lx += 40 + 9 * len(LEGEND[lang][key]) if lang == "en" else 40 + 15 * len(LEGEND[lang][key])
-    out.append(
-        f'<circle class="tl-say" cx="{lx + 6}" cy="{axis_y + 29}" r="3.5"/>'
-        f'<text class="tl-tick" x="{lx + 14}" y="{axis_y + 33}">{LEGEND[lang]["say"]}'
-        "</text>"
-    )
+        lx += step[key]
     if holding:
+        hy = axis_y + 16 * (rows - 1)
         out.append(
-            f'<rect class="tl-holding" x="{left}" y="{axis_y + 43}" width="12" height="4"/>'
-            f'<text class="tl-tick" x="{left + 16}" y="{axis_y + 49}">'
-            f"{LEGEND[lang]['holding']}</text>"
+            f'<rect class="tl-holding" x="{8 if rows == 2 else left}" y="{hy + 43}" '
+            f'width="12" height="4"/><text class="tl-tick" x="{(8 if rows == 2 else left) + 16}" '
+            f'y="{hy + 49}">{LEGEND[lang]["holding"]}</text>'
         )
     out.append("</svg>")
     return "".join(out)

@@ -132,7 +132,11 @@ def site_report(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, site_report) -> Path:
-    """The site, built strictly in both languages, without rerunning the claim tests."""
+    """The site, built strictly in both languages, without rerunning the claim tests.
+
+    ``BOOK_SITE=<dir>`` names a site already built (by ``mkdocs build``) to check instead."""
+    if os.environ.get("BOOK_SITE"):
+        return Path(os.environ["BOOK_SITE"])
     out = tmp_path_factory.mktemp("site")
     env = {
         **os.environ,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from book.svg import timeline_svg, worth_drawing
+from book.svg import NARROW, WIDTH, timeline_svg, worth_drawing
 from chapter3.timeline import recording
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -103,3 +104,37 @@ def test_an_observed_run_is_drawn_with_its_states_holds_and_prints():
         )
         == 1
     )
+
+
+def _extent(t) -> tuple[float, float]:
+    """Where a text element starts and how wide it is, generously: CJK characters are
+    square, others ~0.62 em."""
+    size = 11 if t.get("class") == "tl-label" else 10
+    w = sum(size if ch >= "\u2e80" else 0.62 * size for ch in t.text)
+    x = float(t.get("x"))
+    return {"end": x - w, "middle": x - w / 2}.get(t.get("text-anchor"), x), w
+
+
+def test_the_narrow_drawing_keeps_its_text_inside_and_apart():
+    lanes = ["MainProcess", "SpawnProcess-1", "SpawnProcess-2"]
+    events = [
+        {"lane": lane, "pid": 4000 + i, "kind": kind, "text": "acquire Lock-1", "en": "",
+         "t": t + i * 0.1, "state": state}
+        for i, lane in enumerate(lanes)
+        for kind, t, state in [("begin", 0.0, "holding"), ("end", 0.05, "holding")]
+    ]  # fmt: skip
+    for lang in ("zh", "en"):
+        for width in (WIDTH, NARROW):
+            root = ET.fromstring(timeline_svg(events, lang, "title", width=width))
+            assert root.get("viewBox").split()[2] == str(width)
+            texts = list(root.iter(f"{SVG}text"))
+            for t in texts:
+                left, w = _extent(t)
+                assert left >= 0 and left + w <= width, (lang, width, t.text)
+            rows: dict[str, list] = {}
+            for t in texts:
+                if t.get("class") == "tl-tick":
+                    rows.setdefault(t.get("y"), []).append(_extent(t))
+            for row in rows.values():  # on one row, no two labels touch
+                row.sort()
+                assert all(a + w <= b for (a, w), (b, _) in itertools.pairwise(row)), lang

@@ -1,0 +1,245 @@
+"""The built site in a real browser: Debian's Chromium, driven by Playwright.
+
+Every claim shows its badge and its evidence opens; the language switch leads to the same
+section; search finds Chinese and English words; no page asks anything of another host; a
+phone's width scrolls only code; dark mode keeps badges and figures readable. Screenshots
+go to ``.book/screenshots/`` (artefacts of the run, not committed)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM, reason="Chromium is not installed here (apt-get install -y chromium)"
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SHOTS = ROOT / ".book" / "screenshots"
+STATUSES = {"verified", "corrected", "skipped", "failed", "unverified"}
+BADGE = {  # what a badge says, per language and status
+    "zh": {"verified": "已验证", "corrected": "已更正", "skipped": "已跳过", "failed": "未通过"},
+    "en": {"verified": "Verified", "corrected": "Corrected", "skipped": "Skipped",
+           "failed": "Failed"},
+}  # fmt: skip
+SECTIONS = [
+    "concepts",
+    "process-creation",
+    "process-communication",
+    "process-sync",
+    "process-pool",
+    "thread-creation",
+    "thread-communication",
+]
+PREFIX = {"zh": "", "en": "en/"}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # the test reports what matters
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Path):
+    """The built site, served on 127.0.0.1 for as long as the module's tests run."""
+    handler = functools.partial(_Quiet, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=30_000)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page; every request it makes is kept in ``page.requests``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.requests = []
+    tab.on("request", lambda r: tab.requests.append(r.url))
+    yield tab
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    tab.screenshot(path=str(SHOTS / f"{name}.png"))
+    context.close()
+
+
+def url(site: str, lang: str, section: str = "") -> str:
+    return f"{site}{PREFIX[lang]}{section + '/' if section else ''}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_claim_shows_its_badge_and_its_evidence_lists_each_start_method(site, page, lang):
+    seen = 0
+    for section in SECTIONS:
+        page.goto(url(site, lang, section))
+        claims = page.locator("[data-claim-id]")
+        assert claims.count() > 0, f"{section}: no claim on the page"
+        folds = page.locator("details.printed-listing > summary")
+        for i in range(folds.count()):  # a printed listing's corrections start folded
+            fold = folds.nth(i)
+            assert not fold.locator("xpath=..").get_attribute("open") and fold.is_visible()
+            fold.click()
+        for i in range(claims.count()):
+            claim = claims.nth(i)
+            status = claim.get_attribute("data-claim-status")
+            assert status in STATUSES, f"{section}: {claim.get_attribute('data-claim-id')}"
+            badge = claim.locator(".claim-badge").first
+            assert badge.is_visible()
+            if status in BADGE[lang]:
+                assert BADGE[lang][status] in badge.inner_text()
+        evidence = page.locator("[data-claim-id] details.claim-evidence")
+        every_method = evidence.filter(has_text="forkserver")
+        evidence = every_method.first if every_method.count() else evidence.first
+        table = evidence.locator("table")
+        assert not table.is_visible(), "the evidence starts closed"
+        evidence.locator("summary").click()
+        assert table.is_visible()
+        params = " ".join(table.locator("tbody td:nth-child(2)").all_inner_texts())
+        if "fork" in params:  # a claim run under every start method lists them all
+            assert {"fork", "spawn", "forkserver"} <= set(params.replace("-", " ").split())
+            seen += 1
+    assert seen >= 4, "fewer than four sections show a claim run under every start method"
+
+
+def test_the_language_switch_leads_to_the_same_section_and_back(site, page):
+    page.goto(url(site, "zh", "process-sync"))
+    assert "进程同步" in page.locator("h1").inner_text()
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a[hreflang=en]").click()
+    page.wait_for_url(re.compile(r"/en/process-sync/$"))
+    assert "Process synchronisation" in page.locator("h1").inner_text()
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("a[hreflang=zh]").click()
+    page.wait_for_url(re.compile(r"127\.0\.0\.1:\d+/process-sync/$"))
+    assert "进程同步" in page.locator("h1").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "section"),
+    [
+        ("zh", "信号量", "process-sync"),
+        ("zh", "死锁", "process-sync"),
+        ("zh", "进程池", "process-pool"),
+        ("en", "semaphore", "process-sync"),
+        ("en", "deadlock", "process-sync"),
+    ],
+)
+def test_search_finds_the_section_of_a_word(site, page, lang, word, section):
+    page.goto(url(site, lang))
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill(word)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for()
+    found = [urlsplit(h).path for h in results.evaluate_all("as => as.map(a => a.href)")]
+    assert any(f"/{PREFIX[lang]}{section}/" in p for p in found), found
+
+
+def test_no_page_asks_anything_of_another_host(site, page, built_site):
+    pages = sorted(
+        p.parent.relative_to(built_site).as_posix() for p in built_site.rglob("index.html")
+    )
+    assert len(pages) > 2 * len(SECTIONS)
+    for path in pages:  # what the theme asks for is the same on every page: idle on two
+        page.goto(site + ("" if path == "." else path + "/"))
+        if path in (".", "en"):
+            page.wait_for_load_state("networkidle")
+    hosts = {urlsplit(u).netloc for u in page.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {urlsplit(site).netloc}, f"requests to other hosts: {hosts}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_a_phones_width_only_code_scrolls_sideways_and_figures_stay_legible(browser, site, lang):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
+    try:
+        tab = context.new_page()
+        for section in SECTIONS:
+            tab.goto(url(site, lang, section))
+            width = tab.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 375, f"{section}: the page is {width} px wide at 375 px"
+            wide = tab.evaluate(
+                """() => [...document.querySelectorAll('.md-content *')]
+                    .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+                    .filter(e => getComputedStyle(e).overflowX !== 'visible')
+                    .filter(e => !e.closest('pre, code, .highlight, .md-typeset__scrollwrap'))
+                    .map(e => e.className || e.tagName)"""
+            )
+            assert wide == [], f"{section}: scrolls sideways: {wide}"
+            heights = tab.evaluate(
+                """() => [...document.querySelectorAll('svg.timeline text')]
+                    .map(t => t.getBoundingClientRect().height).filter(h => h > 0)"""
+            )  # the text of the drawing shown (the other one is not displayed: 0 px)
+            figures = tab.locator("figure.timeline-figure").count()
+            assert bool(heights) == bool(figures), f"{section}: no drawing shown"
+            assert min(heights, default=8) >= 8, f"{section}: timeline text {min(heights):.1f} px"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / f"phone-{lang}.png"))
+    finally:
+        context.close()
+
+
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two CSS ``rgb(...)`` colours."""
+
+    def luminance(colour: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", colour)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted([luminance(fg), luminance(bg)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_badges_and_figures_are_readable_in_light_and_dark_mode(browser, site, scheme):
+    colour = "dark" if scheme == "slate" else "light"
+    context = browser.new_context(color_scheme=colour, viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.goto(url(site, "en", "process-sync"))
+        assert tab.locator("body").get_attribute("data-md-color-scheme") == scheme
+        badges = tab.evaluate(
+            """() => [...document.querySelectorAll('.claim-badge')].map(b => {
+                const s = getComputedStyle(b); return [s.color, s.backgroundColor]; })"""
+        )
+        assert badges and all(_contrast(fg, bg) >= 4.5 for fg, bg in badges), badges[:3]
+        page_bg = tab.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        labels = tab.evaluate(
+            """() => [...document.querySelectorAll('svg.timeline .tl-label')]
+                .map(t => getComputedStyle(t).fill)"""
+        )
+        assert labels and min(_contrast(fill, page_bg) for fill in labels) >= 4.5
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / f"scheme-{scheme}.png"))
+    finally:
+        context.close()
