@@ -33,9 +33,10 @@ ARGS = [
 SHOTS = ROOT / ".book" / "screenshots"
 STATUSES = {"verified", "corrected", "skipped", "failed", "unverified"}
 BADGE = {  # what a badge says, per language and status
-    "zh": {"verified": "已验证", "corrected": "已更正", "skipped": "已跳过", "failed": "未通过"},
+    "zh": {"verified": "已验证", "corrected": "已更正", "skipped": "已跳过", "failed": "未通过",
+           "unverified": "未验证"},
     "en": {"verified": "Verified", "corrected": "Corrected", "skipped": "Skipped",
-           "failed": "Failed"},
+           "failed": "Failed", "unverified": "Unverified"},
 }  # fmt: skip
 SECTIONS = [
     "concepts",
@@ -100,7 +101,6 @@ def url(site: str, lang: str, section: str = "") -> str:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_claim_shows_its_badge_and_its_evidence_lists_each_start_method(site, page, lang):
-    seen = 0
     for section in SECTIONS:
         page.goto(url(site, lang, section))
         claims = page.locator("[data-claim-id]")
@@ -116,8 +116,7 @@ def test_every_claim_shows_its_badge_and_its_evidence_lists_each_start_method(si
             assert status in STATUSES, f"{section}: {claim.get_attribute('data-claim-id')}"
             badge = claim.locator(".claim-badge").first
             assert badge.is_visible()
-            if status in BADGE[lang]:
-                assert BADGE[lang][status] in badge.inner_text()
+            assert BADGE[lang][status] in badge.inner_text()
         evidence = page.locator("[data-claim-id] details.claim-evidence")
         every_method = evidence.filter(has_text="forkserver")
         evidence = every_method.first if every_method.count() else evidence.first
@@ -125,11 +124,10 @@ def test_every_claim_shows_its_badge_and_its_evidence_lists_each_start_method(si
         assert not table.is_visible(), "the evidence starts closed"
         evidence.locator("summary").click()
         assert table.is_visible()
+        assert table.locator("tbody tr").count() >= 1, f"{section}: empty evidence"
         params = " ".join(table.locator("tbody td:nth-child(2)").all_inner_texts())
-        if "fork" in params:  # a claim run under every start method lists them all
+        if "fork" in params:  # the site's report has this claim's runs: every start method
             assert {"fork", "spawn", "forkserver"} <= set(params.replace("-", " ").split())
-            seen += 1
-    assert seen >= 4, "fewer than four sections show a claim run under every start method"
 
 
 def test_the_language_switch_leads_to_the_same_section_and_back(site, page):
