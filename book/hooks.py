@@ -66,7 +66,7 @@ def verify(files: list[str], root: Path = ROOT) -> None:
 
 def _inputs_signature(docs: Path, tests: Path, report_file: Path) -> tuple:
     """What the claim state depends on; unchanged between the two languages' builds."""
-    files = [*docs.rglob("*.md"), *tests.glob("*.py"), report_file]
+    files = [*docs.rglob("*.md"), *tests.rglob("*.py"), report_file]
     return tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import ROOT, write
 
@@ -144,3 +146,16 @@ def test_a_module_that_no_longer_parses_makes_the_result_stale(tmp_path):
     """A syntax error in the module under test: its results are stale, and saying so must
     not crash the site build that asks."""
     assert not _result_after_editing(tmp_path, "chapter3/s.py", "def broken(:\n")
+
+
+def test_a_rebuild_notices_an_edit_of_a_listing_inside_a_section_package(tmp_path):
+    from book.hooks import _inputs_signature
+
+    listing = tmp_path / "chapter3" / "pkg" / "ex1.py"
+    listing.parent.mkdir(parents=True)
+    (tmp_path / "docs").mkdir()
+    listing.write_text("print(1)\n")
+    args = (tmp_path / "docs", tmp_path / "chapter3", tmp_path / "claims.json")
+    before = _inputs_signature(*args)
+    os.utime(listing, ns=(10**18, 10**18))  # saved again
+    assert _inputs_signature(*args) != before
