@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from book import render, report
@@ -51,17 +52,28 @@ def verify(files: list[str], root: Path = ROOT) -> None:
         "no:cacheprovider",
         "--continue-on-collection-errors",  # one broken module must not stop the others
     ]
-    done = subprocess.run(
+    started, last = time.monotonic(), ""
+    with subprocess.Popen(
         cmd,
         cwd=root,
         env={**os.environ, "BOOK_VERIFY": "0", "PYTHONDONTWRITEBYTECODE": "1"},
-        check=False,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
-    tail = done.stdout.strip().splitlines()[-1:] or ["(no output)"]
-    log.info("book: pytest: %s", tail[0])
+    ) as run:
+        for line in run.stdout:  # pytest -q ends each line of dots with "[ 42%]"
+            line = line.rstrip()
+            last = line or last
+            done = re.search(r"\[\s*(\d+)%\]$", line)
+            if done and int(done.group(1)) > 0:
+                share, elapsed = int(done.group(1)) / 100, time.monotonic() - started
+                log.info(
+                    "book: verifying %3d%% · %.0f s · about %.0f s left",
+                    share * 100,
+                    elapsed,
+                    elapsed * (1 - share) / share,
+                )
+    log.info("book: pytest: %s", last or "(no output)")
 
 
 def _inputs_signature(docs: Path, tests: Path, report_file: Path) -> tuple:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from conftest import ROOT, write
@@ -159,3 +160,16 @@ def test_a_rebuild_notices_an_edit_of_a_listing_inside_a_section_package(tmp_pat
     before = _inputs_signature(*args)
     os.utime(listing, ns=(10**18, 10**18))  # saved again
     assert _inputs_signature(*args) != before
+
+
+def test_verifying_shows_its_progress_and_how_it_ended(tmp_path, caplog):
+    from book.hooks import verify
+
+    (tmp_path / "test_three.py").write_text(
+        "import pytest\n\n@pytest.mark.parametrize('i', range(3))\ndef test_it(i):\n    pass\n"
+    )
+    with caplog.at_level("INFO", logger="mkdocs.plugins.book"):
+        verify(["test_three.py"], tmp_path)
+    said = [r.getMessage() for r in caplog.records]
+    assert any(re.match(r"book: verifying 100% · \d+ s · about 0 s left", m) for m in said), said
+    assert said[-1].startswith("book: pytest: ") and "3 passed" in said[-1]
