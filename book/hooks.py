@@ -2,7 +2,9 @@
 
 * ``on_config`` checks that pages and tests agree (a warning, so ``--strict``
   fails), reruns the claim tests whose results are missing or stale (unless
-  ``BOOK_VERIFY=0``) and loads the report.
+  ``BOOK_VERIFY=0``) and loads the report. ``mkdocs build`` waits for that run;
+  ``mkdocs serve`` shows the pages at once, their stale claims as verifying, and
+  rebuilds when the run ends (:mod:`book.live`).
 * ``on_page_markdown`` replaces each ``!!! claim``/``correction``/``run``/
   ``ledger``/``errata`` block of a page with its rendering.
 """
@@ -15,10 +17,9 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from book import render, report
+from book import live, render, report
 from book.sources import (
     ROOT,
     blocks,
@@ -32,48 +33,6 @@ from book.status import claim_status, fresh_results, stale_files
 
 log = logging.getLogger("mkdocs.plugins.book")
 STATE: dict = {}
-
-
-def verify(files: list[str], root: Path = ROOT) -> None:
-    """Run the claim tests of ``files`` so that the report covers them freshly."""
-    log.info("book: verifying %d stale test module(s): %s", len(files), " ".join(files))
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        *files,
-        "-q",
-        "-n",
-        "auto",
-        "-p",
-        "no:randomly",
-        "--no-header",
-        "-p",
-        "no:cacheprovider",
-        "--continue-on-collection-errors",  # one broken module must not stop the others
-    ]
-    started, last = time.monotonic(), ""
-    with subprocess.Popen(
-        cmd,
-        cwd=root,
-        env={**os.environ, "BOOK_VERIFY": "0", "PYTHONDONTWRITEBYTECODE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    ) as run:
-        for line in run.stdout:  # pytest -q ends each line of dots with "[ 42%]"
-            line = line.rstrip()
-            last = line or last
-            done = re.search(r"\[\s*(\d+)%\]$", line)
-            if done and int(done.group(1)) > 0:
-                share, elapsed = int(done.group(1)) / 100, time.monotonic() - started
-                log.info(
-                    "book: verifying %3d%% · %.0f s · about %.0f s left",
-                    share * 100,
-                    elapsed,
-                    elapsed * (1 - share) / share,
-                )
-    log.info("book: pytest: %s", last or "(no output)")
 
 
 def _inputs_signature(docs: Path, tests: Path, report_file: Path) -> tuple:
@@ -106,8 +65,11 @@ def on_config(config):
     status = statuses(claims, tests, report.load(report_file), root)
     stale = stale_files(status)
     if stale and os.environ.get("BOOK_VERIFY", "1") != "0":
-        verify(stale, root)
-        status = statuses(claims, tests, report.load(report_file), root)
+        if live.STATE["command"] == "serve":  # pages now; the results as they land
+            status = live.verifying(stale, status, root)
+        else:
+            live.verify(stale, root)
+            status = statuses(claims, tests, report.load(report_file), root)
     order = {page_stem(path): i for i, path in enumerate(_nav_files(config["nav"] or []))}
     claims.sort(key=lambda c: (order.get(c.section, len(order)), c.section, c.lang, c.line))
     titles = {}
@@ -124,6 +86,18 @@ def on_config(config):
         repo_url=config.get("repo_url") or "",
     )
     return config
+
+
+def on_startup(command, dirty):
+    live.STATE["command"] = command
+
+
+def on_serve(server, config, builder):
+    """When a background verification ends it touches a watched file: the site is rebuilt
+    and every open page reloads with its claims' real statuses."""
+    server.watch(str(live.flag(STATE["root"])), recursive=False)
+    live.watched(server)
+    return server
 
 
 def _nav_files(nav) -> list[str]:

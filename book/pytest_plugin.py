@@ -204,7 +204,14 @@ def pytest_sessionfinish(session, exitstatus):
         for entry in recorder.results.values():
             entry["run"] = run_id
         env = claims_report.environment()
-        claims_report.merge(run_id, env, recorder.results, recorder.errors, recorder.collected)
+        claims_report.merge(
+            run_id,
+            env,
+            recorder.results,
+            recorder.errors,
+            recorder.collected,
+            path=claims_report.report_path(Path(config.rootpath)),  # this project's report
+        )
     config.stash[LEAKED] += config.stash[SHM_WATCH].leaked()
     if config.stash[LEAKED]:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

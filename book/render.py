@@ -16,6 +16,7 @@ WORDS = {
         "skipped": "已跳过",
         "failed": "未通过",
         "unverified": "未验证",
+        "verifying": "验证中…",
         "chapter": "原书",
         "actual": "实际情况",
         "evidence": "证据",
@@ -47,6 +48,7 @@ WORDS = {
         "skipped": "Skipped",
         "failed": "Failed",
         "unverified": "Unverified",
+        "verifying": "Verifying…",
         "chapter": "The chapter",
         "actual": "What really happens",
         "evidence": "Evidence",
@@ -73,7 +75,8 @@ WORDS = {
         "statement": "Claim",
     },
 }
-ICONS = {"verified": "✔", "corrected": "✎", "skipped": "⤼", "failed": "✘", "unverified": "?"}
+ICONS = {"verified": "✔", "corrected": "✎", "skipped": "⤼", "failed": "✘", "unverified": "?",
+         "verifying": "⟳"}  # fmt: skip
 OUTCOMES_ZH = {
     "passed": "通过",
     "failed": "失败",

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,9 +40,9 @@ SHOTS = ROOT / ".book" / "screenshots"
 STATUSES = {"verified", "corrected", "skipped", "failed", "unverified"}
 BADGE = {  # what a badge says, per language and status
     "zh": {"verified": "已验证", "corrected": "已更正", "skipped": "已跳过", "failed": "未通过",
-           "unverified": "未验证"},
+           "unverified": "未验证", "verifying": "验证中…"},
     "en": {"verified": "Verified", "corrected": "Corrected", "skipped": "Skipped",
-           "failed": "Failed", "unverified": "Unverified"},
+           "failed": "Failed", "unverified": "Unverified", "verifying": "Verifying…"},
 }  # fmt: skip
 SECTIONS = [
     "concepts",
@@ -241,3 +247,66 @@ def test_badges_and_figures_are_readable_in_light_and_dark_mode(browser, site, s
         tab.screenshot(path=str(SHOTS / f"scheme-{scheme}.png"))
     finally:
         context.close()
+
+
+LIVE_TEST = """import os, pathlib, time
+
+import pytest
+
+
+@pytest.mark.claim("c-live")
+def test_live():
+    go = pathlib.Path(os.environ["LIVE_GO"])
+    deadline = time.monotonic() + 60
+    while not go.exists():  # until the browser has seen the claim as verifying
+        assert time.monotonic() < deadline, "never told to go on"
+        time.sleep(0.05)
+"""
+
+
+def test_in_mkdocs_serve_a_verifying_claim_turns_into_its_status_without_a_reload(tmp_path, page):
+    root = tmp_path / "tiny"
+    (root / "docs").mkdir(parents=True)
+    (root / "chapter3").mkdir()
+    (root / "mkdocs.yml").write_text(
+        f"site_name: tiny\ntheme:\n  name: mkdocs\nhooks:\n  - {ROOT / 'book' / 'hooks.py'}\n"
+        "markdown_extensions:\n  - md_in_html\n  - tables\nnav:\n  - s.md\n"
+    )
+    (root / "docs" / "s.md").write_text('# S\n\n!!! claim "c-live"\n    It holds.\n')
+    (root / "chapter3" / "test_s.py").write_text(LIVE_TEST)
+    (root / "pytest.ini").write_text("[pytest]\naddopts = -p book.pytest_plugin\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "BOOK_"))}
+    env |= {"LIVE_GO": str(root / "go"), "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    serve = subprocess.Popen(
+        cmd, cwd=root, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # until it serves
+            assert serve.poll() is None and time.monotonic() < deadline, "mkdocs serve failed"
+            try:
+                page.goto(f"http://127.0.0.1:{port}/s/", timeout=2_000)
+                break
+            except sync_api.Error:
+                page.wait_for_timeout(200)
+        claim = page.locator("[data-claim-id=c-live]")
+        assert claim.get_attribute("data-claim-status") == "verifying"
+        assert BADGE["zh"]["verifying"] in claim.locator(".claim-badge").inner_text()
+        (root / "go").touch()
+        page.wait_for_function(
+            "() => document.querySelector('[data-claim-id=c-live]')"
+            "?.getAttribute('data-claim-status') === 'verified'",
+            timeout=90_000,
+        )
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        try:
+            serve.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait(10)

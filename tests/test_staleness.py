@@ -163,7 +163,7 @@ def test_a_rebuild_notices_an_edit_of_a_listing_inside_a_section_package(tmp_pat
 
 
 def test_verifying_shows_its_progress_and_how_it_ended(tmp_path, caplog):
-    from book.hooks import verify
+    from book.live import verify
 
     (tmp_path / "test_three.py").write_text(
         "import pytest\n\n@pytest.mark.parametrize('i', range(3))\ndef test_it(i):\n    pass\n"
