@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -39,18 +40,24 @@ def report_path(root: Path = ROOT) -> Path:
 def _imports(path: Path) -> set[str]:
     """Dotted names of the chapter3 modules ``path`` imports, or may import (``from a
     import b`` names both ``a`` and ``a.b``; a name that is not a module is ignored)."""
+    return set(_imports_in(path.read_bytes()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _imports_in(source: bytes) -> frozenset[str]:
+    """:func:`_imports` of a module's source; cached: a build asks for each page's runs."""
     names = set()
     try:
-        tree = ast.parse(path.read_bytes())
+        tree = ast.parse(source)
     except SyntaxError:  # its results are stale anyway: the file changed since they ran
-        return names
+        return frozenset()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
             names |= {f"{node.module}.{a.name}" for a in node.names}
         elif isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
-    return {n for n in names if n == "chapter3" or n.startswith("chapter3.")}
+    return frozenset(n for n in names if n == "chapter3" or n.startswith("chapter3."))
 
 
 def _files_of(name: str, root: Path) -> list[Path]:
