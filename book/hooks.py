@@ -109,8 +109,9 @@ def _nav_files(nav) -> list[str]:
     return out
 
 
-def captured_run(key: str, root: Path = ROOT, lang: str = "zh") -> dict | None:
-    """A quick real run of an example, cached until what it runs changes.
+def captured_run(key: str, root: Path = ROOT, lang: str = "zh", later: bool = False) -> dict | None:
+    """A quick real run of an example, cached until what it runs changes; ``later``: if
+    it is not cached, capture it in the background and return None for now.
 
     ``module:function`` is an example of the flat layout, run once for both languages;
     ``section.listing`` is a listing, run observed by the kit in the page's language."""
@@ -125,6 +126,9 @@ def captured_run(key: str, root: Path = ROOT, lang: str = "zh") -> dict | None:
         data = json.loads(cache.read_text(encoding="utf-8"))
         if data.get("fingerprint") == stamp:
             return data
+    if later:  # mkdocs serve: the page now, the run when it is captured
+        live.capture_later((name, stamp), lambda: captured_run(key, root, lang), root)
+        return None
     done = subprocess.run(
         [sys.executable, "-m", *cmd],
         cwd=root,
@@ -158,8 +162,12 @@ def on_page_markdown(markdown, page, config, files):
         if kind in ("claim", "correction"):
             pieces.append(render.claim_block(claims[arg], STATE["statuses"][arg], lang, repo))
         elif kind == "run":
-            run = captured_run(arg, STATE["root"], lang)
-            pieces.append(render.run_block(run, lang, body or arg) if run else "")
+            later = live.STATE["command"] == "serve"
+            run = captured_run(arg, STATE["root"], lang, later=later)
+            if run:
+                pieces.append(render.run_block(run, lang, body or arg))
+            elif later:
+                pieces.append(render.pending_run_block(arg, lang, body or arg))
         elif kind == "ledger":
             pieces.append(render.ledger(STATE["claims"], STATE["statuses"], titles, lang, repo))
         elif kind == "errata":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import re
 import subprocess
 import sys
@@ -76,15 +77,8 @@ def flag(root: Path) -> Path:
     return path
 
 
-def _verify_then_flag(stale: list[str], root: Path) -> None:
-    try:
-        verify(stale, root)
-    finally:
-        _watching.wait(120)  # a run may end before the server watches: its touch would be lost
-        flag(root).write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
-
-
 _watching = threading.Event()
+_jobs: queue.Queue = queue.Queue()
 
 
 def watched(server) -> None:
@@ -100,20 +94,51 @@ def watched(server) -> None:
     threading.Thread(target=wait, name="book-watching", daemon=True).start()
 
 
+def _work(root: Path) -> None:
+    """The one background worker, for the server's life: verifications and captures one
+    at a time (a capture beside a timing claim would take the CPUs it measures); the flag
+    after each verification and whenever nothing is left."""
+    while True:
+        kind, job = _jobs.get()
+        try:
+            job()
+        except Exception:  # logged; the next job runs
+            log.exception("book: a background job failed")
+        finally:
+            if kind == "verify":
+                STATE["verifying"] = False
+        if kind == "verify" or _jobs.empty():
+            _watching.wait(120)  # a job may end before the server watches: its touch lost
+            flag(root).write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
+
+
+def _queue_job(kind: str, job, root: Path) -> None:
+    _jobs.put((kind, job))
+    worker = STATE["job"]
+    if not (worker and worker.is_alive()):
+        STATE["job"] = threading.Thread(target=_work, args=(root,), name="book-live", daemon=True)
+        STATE["job"].start()
+
+
 def verifying(stale: list[str], status: dict[str, Status], root: Path) -> dict[str, Status]:
-    """Start verifying ``stale`` in a thread — unless a verification is under way (its end
-    brings a rebuild, which starts the next) or these very files, unchanged, were verified
-    already — and show their claims as verifying meanwhile."""
+    """Verify ``stale`` behind the pages — unless these very files, unchanged, were
+    verified already — and show their claims as verifying meanwhile."""
     key = tuple((f, report.fingerprint(root / f)) for f in stale)
-    job = STATE["job"]
-    if key not in STATE["tried"] and not (job and job.is_alive()):
+    if key not in STATE["tried"] and not STATE.get("verifying"):
         STATE["tried"].add(key)
-        job = threading.Thread(target=_verify_then_flag, args=(stale, root), name="book-verify")
-        job.start()
-        STATE["job"] = job
-    if not job.is_alive():
+        STATE["verifying"] = True
+        _queue_job("verify", lambda: verify(stale, root), root)
+    if not STATE.get("verifying"):
         return status  # tried already: what is still stale stays unverified
     return {
         claim: Status("verifying", st.results, st.missing) if st.missing else st
         for claim, st in status.items()
     }
+
+
+def capture_later(key: tuple, capture, root: Path) -> None:
+    """Capture an example's run behind the pages (once per ``key``: what it runs, as it
+    is now); the page shows it once the capture is done."""
+    if key not in STATE["tried"]:
+        STATE["tried"].add(key)
+        _queue_job("capture", capture, root)

@@ -17,6 +17,7 @@ WORDS = {
         "failed": "未通过",
         "unverified": "未验证",
         "verifying": "验证中…",
+        "pending_run": "正在运行这个例子，完成后本页自动刷新",
         "chapter": "原书",
         "actual": "实际情况",
         "evidence": "证据",
@@ -49,6 +50,7 @@ WORDS = {
         "failed": "Failed",
         "unverified": "Unverified",
         "verifying": "Verifying…",
+        "pending_run": "this example is being run; the page reloads when it is done",
         "chapter": "The chapter",
         "actual": "What really happens",
         "evidence": "Evidence",
@@ -200,6 +202,15 @@ def run_block(run: dict, lang: str, title: str) -> str:
         f"</strong> · {w['run_note']}{method} · "
         f"{w['quick']}: <code>{escape(quick)}</code></p>\n\n"
         f"{fence}text\n{lines}\n{fence}\n\n{figure}</div>\n"
+    )
+
+
+def pending_run_block(key: str, lang: str, title: str) -> str:
+    """Where a run will be, while ``mkdocs serve`` captures it in the background."""
+    return (
+        f'<div class="example-run example-run--pending" data-example="{key}">'
+        f'<p class="example-run-head"><strong>{escape(title)}</strong> · '
+        f"{WORDS[lang]['pending_run']}…</p></div>\n"
     )
 
 
