@@ -6,7 +6,6 @@ import dis
 import math
 import multiprocessing
 import os
-import sys
 import threading
 
 import pytest
@@ -23,21 +22,21 @@ def children(tl) -> list[str]:
     return [e.obj for e in tl.of("start")]
 
 
-def _report(work, seen) -> None:
-    work()  # the listing's worker, in a child: then what its module's global holds
-    seen.put(sys.modules[work.__module__].share_num)
+def _report(name, amount, seen) -> None:
+    ex3_03_globals.worker(name, amount)  # the listing's worker, in a child; then what
+    seen.put(ex3_03_globals.share_num)  # the global of the listing's module holds there
 
 
 def children_saw(ctx, start: int = 0) -> list[int]:
     """What ``share_num`` holds in each child of Example 3-3 once it has added its part.
 
-    A test-only driver: the listing's main, step for step (the global set, p1 started and
-    joined, then p2), each worker run in a child that then reports its own global."""
+    A test-only driver: the listing's main, step for step (the global set, worker_1 started
+    and joined, then worker_2), each worker run in a child that then reports its own global."""
     ex3_03_globals.share_num = start
     seen, out = ctx.Queue(), []
     try:
-        for work in (ex3_03_globals.worker_1, ex3_03_globals.worker_2):
-            p = ctx.Process(target=_report, args=(work, seen))
+        for name, amount in (("worker_1", 20), ("worker_2", 100)):
+            p = ctx.Process(target=_report, args=(name, amount, seen))
             p.start()
             out.append(seen.get(timeout=30))
             p.join(30)
