@@ -23,13 +23,9 @@ from chapter3.process_communication import (
     pipe_one_way,
     two_writers,
 )
+from chapter3.process_communication.test_shared import children
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGSTOP")
-
-
-def children(tl) -> list[str]:
-    """The lanes of the processes the main process started, in the order it started them."""
-    return [e.obj for e in tl.of("start")]
 
 
 def received(tl, lane: str) -> list:

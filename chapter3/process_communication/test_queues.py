@@ -18,13 +18,9 @@ from chapter3.process_communication import (
     queue_bounded,
     queue_copies,
 )
+from chapter3.process_communication.test_shared import children
 
 QUEUE = "Queue-1"  # the run's first queue: the listing's
-
-
-def children(tl) -> list[str]:
-    """The lanes of the processes the main process started, in the order it started them."""
-    return [e.obj for e in tl.of("start")]
 
 
 def returned(watch) -> bool:
