@@ -8,7 +8,9 @@ import sys
 import pytest
 
 from chapter3 import thread_communication as tc
-from chapter3.process_communication import globals_in_processes
+from chapter3.kit.listing import observe
+from chapter3.process_communication import ex3_03_globals
+from chapter3.process_communication.test_shared import children_saw
 
 # --- Example 3-12: one global, seen by every thread -----------------------------------
 
@@ -28,8 +30,8 @@ def test_threads_share_the_global():
 
 @pytest.mark.claim("threads-versus-processes-globals")
 def test_same_workers_in_processes_share_nothing(ctx):
-    processes = globals_in_processes(ctx)  # 例 3-3, from §3.3.2
-    assert (processes.in_children, processes.in_parent) == ((20, 100), (0, 0))
+    in_parent = observe(ex3_03_globals.main, ctx.get_start_method()).result  # 例 3-3, §3.3.2
+    assert (children_saw(ctx), in_parent) == ([20, 100], [0, 0])
     threads = tc.globals_in_threads()
     assert (threads.workers_saw, threads.main_saw) == ((20, 120), (20, 120))
 
