@@ -239,7 +239,11 @@ class Thread(threading.Thread):
 
     def run(self) -> None:
         with self._observation.span("run", self.lane):
-            super().run()
+            try:
+                super().run()
+            except BaseException as e:  # then threading.excepthook prints it, as it would
+                self._observation.write("raise", self.lane, value=f"{type(e).__name__}: {e}")
+                raise
 
     def join(self, timeout: float | None = None) -> None:
         with self._observation.span("join", self.lane):

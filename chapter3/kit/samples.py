@@ -121,3 +121,15 @@ def handoff(items=3):
     q.join()  # every item got and done
     t.join(30)
     return q.qsize()
+
+
+def _fail():
+    raise ValueError("from a thread")
+
+
+def thread_raises():
+    """A thread whose target raises: the exception ends the thread, not the program."""
+    t = Thread(target=_fail, name="failing")
+    t.start()
+    t.join(30)
+    return t.is_alive()

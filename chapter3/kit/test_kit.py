@@ -91,6 +91,14 @@ def test_a_value_that_cannot_be_copied_is_recorded_by_its_repr():
     assert event.value == [repr(lock)]
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_what_a_thread_raises_is_recorded_in_its_lane():
+    run = observe(samples.thread_raises)
+    assert run.result is False
+    (raised,) = run.timeline.of("raise")
+    assert (raised.lane, raised.value) == ("MainProcess/failing", "ValueError: from a thread")
+
+
 def test_pool_tasks_run_in_workers_and_callbacks_in_the_parent(ctx):
     run = observe(samples.pool, ctx.get_start_method())
     assert run.result == [8, [1, 8, 27]]
