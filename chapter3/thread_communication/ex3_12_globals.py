@@ -9,7 +9,7 @@ and calls the reader "the main process": it is the main thread of the only proce
 import threading
 from gettext import gettext as _
 
-share_num = 0  # one variable for the whole process, and all its threads
+share_num: int = 0  # one variable for the whole process, and all its threads
 
 
 def worker_1():
