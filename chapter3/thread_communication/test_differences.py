@@ -99,9 +99,9 @@ def test_bad_input():
     assert got["Semaphore(1).release(); permits"] == "2"
     assert got["Queue().get(timeout=-1)"].startswith("ValueError: 'timeout' must be")
     assert got["Queue(1).put(x, timeout=-1)"].startswith("ValueError: 'timeout' must be")
-    assert got["Queue().put(x, timeout=-1)"] == "no error"
-    assert got["Queue(0).full() after 3 puts"] == "False"  # 0 or less: no limit
-    assert got["Queue(-1).full() after 3 puts"] == "False"
+    assert got["Queue().put(x, timeout=-1)"] == "returned None"  # no error
+    assert got["Queue(0).full() after 3 puts"] == "returned False"  # 0 or less: no limit
+    assert got["Queue(-1).full() after 3 puts"] == "returned False"
     assert got["Queue().task_done()"] == "ValueError: task_done() called too many times"
     assert got["Lock().acquire(timeout=-2)"].startswith("ValueError")
     assert got["Lock().acquire(False, 1)"].startswith("ValueError")
