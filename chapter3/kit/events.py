@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from multiprocessing import current_process
 from typing import Any
 
@@ -190,7 +190,9 @@ class Recorder:
 
     def write(self, op: str, obj: str = "", phase: str = "", value: Any = None) -> None:
         event = Event(lane_name(), os.getpid(), time.monotonic(), op, obj, phase, value)
-        data = (json.dumps(asdict(event), ensure_ascii=False, default=repr) + "\n").encode()
+        # vars(), not asdict(): asdict deep-copies the value, and a lock put on a queue
+        # cannot be copied; json.dumps shows whatever it cannot encode by its repr
+        data = (json.dumps(vars(event), ensure_ascii=False, default=repr) + "\n").encode()
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         except FileNotFoundError:  # the run is over: a process that outlived it says nothing

@@ -17,6 +17,7 @@ import gettext
 import io
 import multiprocessing
 import os
+import queue
 import sys
 import threading
 import time
@@ -26,7 +27,7 @@ from typing import Any
 
 from chapter3.kit import primitives
 from chapter3.kit.events import Recorder, lane_name
-from chapter3.kit.primitives import Connection, Lock, Pool, Queue, Shared, Waitable
+from chapter3.kit.primitives import Connection, Joinable, Lock, Pool, Queue, Shared, Waitable
 
 TIMEOUT = 30.0  # a gate's longest wait: a forced interleaving never hangs a test
 LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "locale")
@@ -238,7 +239,11 @@ class Thread(threading.Thread):
 
     def run(self) -> None:
         with self._observation.span("run", self.lane):
-            super().run()
+            try:
+                super().run()
+            except BaseException as e:  # then threading.excepthook prints it, as it would
+                self._observation.write("raise", self.lane, value=f"{type(e).__name__}: {e}")
+                raise
 
     def join(self, timeout: float | None = None) -> None:
         with self._observation.span("join", self.lane):
@@ -342,6 +347,9 @@ class _ObservedThreading:
     def Condition(self, lock=None):
         return Waitable(threading.Condition(lock), self.observation, "Condition")
 
+    def Queue(self, maxsize: int = 0):  # queue.Queue: the threads' queue
+        return Joinable(queue.Queue(maxsize), self.observation, "Queue")
+
 
 _THREADING = ("Thread", "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Event", "Barrier",
               "Condition")  # fmt: skip
@@ -353,7 +361,9 @@ def _twins(ctx: ObservedContext) -> dict[int, Any]:
     obs_threading = types.SimpleNamespace(
         **{**vars(threading), **{n: getattr(ctx.threading, n) for n in _THREADING}}
     )
+    obs_queue = types.SimpleNamespace(**{**vars(queue), "Queue": ctx.threading.Queue})
     twins = {id(time): obs_time, id(time.sleep): ctx.sleep, id(threading): obs_threading}
+    twins |= {id(queue): obs_queue, id(queue.Queue): ctx.threading.Queue}
     twins |= {id(getattr(threading, n)): getattr(ctx.threading, n) for n in _THREADING}
     return twins
 

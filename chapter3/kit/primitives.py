@@ -81,6 +81,19 @@ class Queue(_Wrapped):
             self._obs.write("get", self.name, "end", item)
 
 
+class Joinable(Queue):
+    """A ``queue.Queue`` between threads: also ``task_done`` (an instant) and ``join`` (a
+    span, until every item put is done)."""
+
+    def task_done(self) -> None:
+        self._obs.write("task_done", self.name)
+        self._real.task_done()
+
+    def join(self) -> None:
+        with self._obs.span("join", self.name):
+            self._real.join()
+
+
 class Connection(_Wrapped):
     """One end of a pipe: ``send`` is an instant, ``recv`` a span ending with the object."""
 

@@ -103,3 +103,33 @@ def empty_get(ctx=multiprocessing, patience=0.01):
         return ctx.Queue().get(timeout=patience)
     except queue.Empty:
         return "empty"
+
+
+def _drain(q, items):
+    for _ in range(items):
+        q.get(timeout=30)
+        q.task_done()
+
+
+def handoff(items=3):
+    """A ``queue.Queue`` of one place between the main thread and a thread that drains it."""
+    q = queue.Queue(1)
+    t = Thread(target=_drain, args=(q, items))
+    t.start()
+    for i in range(items):
+        q.put(i, timeout=30)
+    q.join()  # every item got and done
+    t.join(30)
+    return q.qsize()
+
+
+def _fail():
+    raise ValueError("from a thread")
+
+
+def thread_raises():
+    """A thread whose target raises: the exception ends the thread, not the program."""
+    t = Thread(target=_fail, name="failing")
+    t.start()
+    t.join(30)
+    return t.is_alive()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gettext
 import math
 import os
+import threading
 import time
 
 import pytest
 
 from chapter3.kit import samples
-from chapter3.kit.events import Event, Timeline, high_water_of
+from chapter3.kit.events import Event, Timeline, high_water_of, recording
 from chapter3.kit.listing import asleep, observe, watching
 from chapter3.kit.observe import speaking
 
@@ -67,6 +68,35 @@ def test_threads_named_either_way_are_observed_and_the_names_restored():
     assert len(runs) == 2 and all(s.obj.startswith("MainProcess/") for s in runs)
     assert {s.pid for s in runs} == {os.getpid()}
     assert len(tl.spans("hold")) == 2 and tl.high_water("hold") == 1
+
+
+def test_a_threads_queue_is_observed_with_task_done_and_join():
+    before = (samples.queue, samples.queue.Queue)
+    run = observe(samples.handoff, items=3)
+    assert (samples.queue, samples.queue.Queue) == before and run.result == 0
+    tl = run.timeline
+    assert [s.value for s in tl.spans("put", "Queue-1")] == [0, 1, 2]
+    assert [s.value for s in tl.spans("get", "Queue-1")] == [0, 1, 2]
+    done = tl.of("task_done", "Queue-1")
+    assert len(done) == 3 and all(e.lane.startswith("MainProcess/") for e in done)
+    (joined,) = tl.spans("join", "Queue-1")
+    assert joined.lane == "MainProcess" and joined.end > done[-1].t
+
+
+def test_a_value_that_cannot_be_copied_is_recorded_by_its_repr():
+    with recording() as rec:
+        lock = threading.Lock()  # neither deep-copied nor pickled
+        rec.write("put", "Queue-1", value=[lock])
+        (event,) = rec.timeline()
+    assert event.value == [repr(lock)]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_what_a_thread_raises_is_recorded_in_its_lane():
+    run = observe(samples.thread_raises)
+    assert run.result is False
+    (raised,) = run.timeline.of("raise")
+    assert (raised.lane, raised.value) == ("MainProcess/failing", "ValueError: from a thread")
 
 
 def test_pool_tasks_run_in_workers_and_callbacks_in_the_parent(ctx):
