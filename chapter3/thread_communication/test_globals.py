@@ -8,7 +8,8 @@ import pytest
 
 from chapter3.kit.listing import observe
 from chapter3.kit.observe import speaking
-from chapter3.process_communication import globals_in_processes
+from chapter3.process_communication import ex3_03_globals
+from chapter3.process_communication.test_shared import children_saw
 from chapter3.thread_communication import ex3_12_globals, same_name, thread_local
 
 
@@ -33,8 +34,9 @@ def test_threads_share_the_global():
 
 @pytest.mark.claim("threads-versus-processes-globals")
 def test_same_workers_in_processes_share_nothing(ctx):
-    processes = globals_in_processes(ctx)  # Example 3-3, from §3.3.2
-    assert (processes.in_children, processes.in_parent) == ((20, 100), (0, 0))
+    # Example 3-3 (§3.3.2): each child sees only its own part, the parent none of it
+    assert children_saw(ctx) == [20, 100]
+    assert observe(ex3_03_globals.main, ctx.get_start_method()).result == [0, 0]
     assert observe(ex3_12_globals.main).result == [20, 120]
 
 
