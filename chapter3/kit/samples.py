@@ -103,3 +103,19 @@ def empty_get(ctx=multiprocessing, patience=0.01):
         return ctx.Queue().get(timeout=patience)
     except queue.Empty:
         return "empty"
+
+
+def _late(go, seconds):
+    go.wait(30)
+    time.sleep(seconds)
+    print("late")
+
+
+def leaves_threads(stop, seconds=0.05):
+    """Returns while a non-daemon thread has work left and a daemon thread waits for
+    ``stop``."""
+    go = threading.Event()
+    Thread(target=_late, args=(go, seconds), name="late").start()
+    Thread(target=stop.wait, args=(30,), name="sleepy", daemon=True).start()
+    go.set()
+    return "returned"

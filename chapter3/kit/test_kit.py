@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 import math
 import os
+import threading
 import time
 
 import pytest
@@ -185,6 +186,20 @@ def test_a_run_ends_when_the_processes_main_left_running_end(ctx):
     assert [e.obj for e in run.timeline.of("stop")] == ["napper"]
     stopped = observe(samples.leaves, method, stop_after=0.3, seconds=60)
     assert stopped.stopped == ("napper",)
+
+
+def test_a_run_ends_when_its_non_daemon_threads_end_and_leaves_daemon_threads_be():
+    stop = threading.Event()
+    try:
+        run = observe(samples.leaves_threads, stop=stop, seconds=0.1)
+    finally:
+        stop.set()
+    assert run.result == "returned"
+    late, sleepy = "MainProcess/late", "MainProcess/sleepy"
+    assert run.timeline.printed(late) == ["late"], "the run waited for the non-daemon thread"
+    (ran,) = run.timeline.spans("run", late)
+    assert ran.end < math.inf and not run.timeline.spans("join")
+    assert run.timeline.spans("run", sleepy)[0].end == math.inf, "nobody waits for a daemon"
 
 
 def test_a_get_that_gives_up_ends_its_span(ctx):
