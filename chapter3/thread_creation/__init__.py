@@ -6,7 +6,8 @@ can copy and run: ``python -m chapter3.thread_creation.ex3_11_counter`` runs Exa
 for the statements of §3.4: what a thread is to the Linux kernel (``kernel_threads``),
 the GIL (``gil_status``, ``gil_threads``, ``cpu_bound``, ``ready_together``), I/O
 (``fetch_pages``), the cost of creating (``creation_cost``), and a thread beside a
-process (``misuse``, ``args_without_comma``, ``thread_ids``, ``daemon_at_exit``).
+process (``thread_misuse``, ``process_misuse``, ``args_without_comma``, ``thread_ids``,
+``daemon_at_exit``).
 The book observes them from outside (``chapter3.kit``): in a listing's module the names
 ``threading`` and ``time`` are swapped for recording twins; the ``test_*`` modules
 state the section's claims on what it sees.
@@ -24,8 +25,9 @@ QUICK = {
     "ready_together": {"samples": 60},
     "fetch_pages": {"pages": 8, "latency": 0.05},
     "creation_cost": {"n": 8, "repeat": 2},
-    "misuse": {},
+    "thread_misuse": {},
+    "process_misuse": {},
     "args_without_comma": {},
     "thread_ids": {"n": 3},
-    "daemon_at_exit": {"work": 0.1},
+    "daemon_at_exit": {},
 }

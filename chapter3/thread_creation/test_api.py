@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from chapter3.kit.listing import observe
-from chapter3.thread_creation import args_without_comma, ex3_11_counter, misuse, thread_ids
+from chapter3.thread_creation import (
+    args_without_comma,
+    ex3_11_counter,
+    process_misuse,
+    thread_ids,
+    thread_misuse,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,14 +55,15 @@ def test_thread_has_the_process_api_without_the_process_parts(ctx):
 
 @pytest.mark.claim("thread-misuse-raises-runtimeerror")
 def test_misuse_raises_runtimeerror_for_threads_assertionerror_for_processes(ctx):
-    run = observe(misuse.main, ctx.get_start_method()).result
-    assert run["thread"] == {
+    thread = observe(thread_misuse.main).result
+    process = observe(process_misuse.main, ctx.get_start_method()).result
+    assert thread == {
         "join before start": "RuntimeError: cannot join thread before it is started",
         "start twice": "RuntimeError: threads can only be started once",
         "daemon after start": "RuntimeError: cannot set daemon status of active thread",
         "join itself": "RuntimeError: cannot join current thread",
     }
-    assert run["process"] == {
+    assert process == {
         "join before start": "AssertionError: can only join a started process",
         "start twice": "AssertionError: cannot start a process twice",
         "daemon after start": "AssertionError: process has already started",
@@ -83,14 +90,15 @@ def test_args_without_comma_fails_inside_the_thread(ctx, monkeypatch):
 @pytest.mark.claim("thread-ids-ident-and-native-id")
 def test_each_thread_has_an_ident_and_a_native_id():
     run = observe(thread_ids.main, n=3).result
-    assert run["before_start"] == {"ident": None, "native_id": None}
+    assert run["before_start"] == [None, None]
+    main = run["outside"].pop("MainThread")
     assert run["inside"] == run["outside"]
-    natives = [t["native_id"] for t in run["inside"].values()] + [run["main"]["native_id"]]
-    idents = [t["ident"] for t in run["inside"].values()] + [run["main"]["ident"]]
+    natives = [t["native_id"] for t in run["inside"].values()] + [main["native_id"]]
+    idents = [t["ident"] for t in run["inside"].values()] + [main["ident"]]
     assert len(set(natives)) == len(set(idents)) == 4
     assert not set(natives) & set(idents)  # two different numberings
     if sys.platform == "linux":  # the main thread is the task whose id is the PID
-        assert run["main"]["native_id"] == run["pid"] == os.getpid()
+        assert main["native_id"] == run["pid"] == os.getpid()
         assert run["pid"] not in natives[:-1]
 
 

@@ -17,7 +17,7 @@ PAGES, LATENCY = 8, 0.1
 def test_fetching_pages_in_threads_overlaps_the_waits():
     run = observe(fetch_pages.main, pages=PAGES, latency=LATENCY)
     got, tl = run.result, run.timeline
-    assert got["same"] and got["served"] == 2 * PAGES, got
+    assert got["same"], got
     # One after another, each page costs at least the server's latency: a hard lower bound.
     assert got["in_turn"] >= PAGES * LATENCY, got
     # In threads the waits overlap: ideal ~LATENCY; well under half of the sequential time.
@@ -25,7 +25,7 @@ def test_fetching_pages_in_threads_overlaps_the_waits():
     waits = tl.spans("sleep")  # the server's latency, one span per request it answered
     assert len(waits) == 2 * PAGES and tl.high_water("sleep") >= 2, waits
     # Every page of the second round was fetched in a thread of its own, in this process.
-    fetchers = [s for s in tl.spans("run") if s.lane.startswith("MainProcess/fetch-")]
+    fetchers = [s for s in tl.spans("run") if s.lane.endswith(" (fetch)")]
     assert len({s.lane for s in fetchers}) == PAGES, fetchers
     assert {s.pid for s in fetchers} == {os.getpid()}
     assert sum(w.overlaps(f) for w in waits for f in fetchers) >= PAGES

@@ -12,23 +12,19 @@ def report(barrier, seen):
     barrier.wait(60)  # all of them alive at once: live threads never share an id
 
 
-def ids(t):
-    return {"ident": t.ident, "native_id": t.native_id}
-
-
 def main(n=3):
     seen, barrier = {}, threading.Barrier(n)
     threads = [threading.Thread(target=report, args=(barrier, seen), name=f"thread-{i}")
                for i in range(n)]  # fmt: skip
-    before = ids(threads[0])  # not started yet
+    before = [threads[0].ident, threads[0].native_id]  # not started yet
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
     first = threading.main_thread()
     print(_("主线程：ident=%d，native_id=%d，PID=%d") % (first.ident, first.native_id, os.getpid()))
-    return {"pid": os.getpid(), "main": ids(first), "before_start": before, "inside": seen,
-            "outside": {t.name: ids(t) for t in threads}}  # fmt: skip
+    outside = {t.name: {"ident": t.ident, "native_id": t.native_id} for t in [first, *threads]}
+    return {"pid": os.getpid(), "before_start": before, "inside": seen, "outside": outside}
 
 
 if __name__ == "__main__":
