@@ -10,19 +10,29 @@ the Python and the moment it names.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
+import io
 import multiprocessing
 import os
 import platform
 import sys
+import threading
 import time
 from pathlib import Path
 
 import psutil
 
 from chapter3 import concepts
-from chapter3 import thread_creation as tc
+from chapter3.thread_creation import (
+    cpu_bound,
+    creation_cost,
+    fetch_pages,
+    gil_status,
+    gil_threads,
+    ready_together,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks" / "threads-vs-processes.md"
@@ -42,7 +52,7 @@ def machine() -> dict[str, str]:
     # Measured, not the load average: that lags a minute behind (a test run just before
     # would count as load).
     busy = sum(psutil.cpu_percent(interval=1.0, percpu=True))
-    gil = "GIL" if tc.gil_enabled() else "free-threaded, no GIL"
+    gil = "GIL" if gil_status.gil_enabled() else "free-threaded, no GIL"
     return {
         "machine": f"{model}, {usable}/{os.cpu_count()} CPUs usable, {platform.system()} "
         f"{platform.release()}",
@@ -56,36 +66,66 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.3f} s"
 
 
+def quiet(main, *args, **kwargs):
+    """A listing's ``main``, its printed lines kept out of the table."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return main(*args, **kwargs)
+
+
+def wall(workers) -> float:
+    return max(w["end"] for w in workers) - min(w["start"] for w in workers)
+
+
+def busy(workers) -> float:
+    return sum(w["cpu"] for w in workers) / wall(workers)
+
+
+def fastest(runs, key: str) -> list[dict]:
+    return min((r[key] for r in runs), key=wall)
+
+
 def cpu_rows(work: int, repeat: int) -> list[tuple]:
     runs = {
-        method: tc.cpu_bound(multiprocessing.get_context(method), work=work, repeat=repeat)
+        method: [
+            quiet(cpu_bound.main, multiprocessing.get_context(method), work=work)
+            for _ in range(repeat)
+        ]
         for method in multiprocessing.get_all_start_methods()
     }
-    fastest = min(runs.values(), key=lambda r: r.sequential_s)  # the same work in every run
-    seq = fastest.sequential_s
-    threads = min(runs.values(), key=lambda r: r.threads_s)
-    case = f"CPU, pure Python, 2 × spin({work:,})"
+    every = [r for rs in runs.values() for r in rs]
+    alone, threads = fastest(every, "in_turn"), fastest(every, "threads")
+    seq = wall(alone)
+    case = f"CPU, pure Python, 2 × add_up({work:,})"
     rows = [
-        (case, "in turn, main thread", _ms(seq), "1.00", f"{fastest.sequential_cores:.2f}"),
-        (case, "2 threads", _ms(threads.threads_s), f"{seq / threads.threads_s:.2f}",
-         f"{threads.thread_cores:.2f}"),
+        (case, "in turn, main thread", _ms(seq), "1.00", f"{busy(alone):.2f}"),
+        (case, "2 threads", _ms(wall(threads)), f"{seq / wall(threads):.2f}",
+         f"{busy(threads):.2f}"),
     ]  # fmt: skip
-    for method, run in runs.items():
+    for method, rs in runs.items():
+        procs = fastest(rs, "processes")
         rows.append(
-            (case, f"2 processes ({method})", _ms(run.processes_s),
-             f"{seq / run.processes_s:.2f}", f"{run.process_cores:.2f}")
+            (case, f"2 processes ({method})", _ms(wall(procs)),
+             f"{seq / wall(procs):.2f}", f"{busy(procs):.2f}")
         )  # fmt: skip
     return rows
 
 
 def gil_rows(work: int, megabytes: int, repeat: int) -> list[tuple]:
-    zl = tc.gil_and_c_code(work=work, megabytes=megabytes, repeat=repeat).zlib
+    threads = min(
+        (quiet(gil_threads.main, work=work, megabytes=megabytes)["zlib"] for _ in range(repeat)),
+        key=wall,
+    )
+    data = os.urandom(1 << 20) * megabytes
+    in_turn = float("inf")
+    for _ in range(repeat):  # the same two compressions, one after the other
+        start = time.perf_counter()
+        gil_threads.zlib.compress(data), gil_threads.zlib.compress(data)
+        in_turn = min(in_turn, time.perf_counter() - start)
     case = f"zlib.compress, 2 × {megabytes} MB"
     rows = [
-        (case, "in turn, main thread", _ms(zl.sequential_s), "1.00",
-         f"{zl.sequential_cores:.2f}"),
-        (case, "2 threads (GIL released)", _ms(zl.threaded_s), f"{1 / zl.ratio:.2f}",
-         f"{zl.cores:.2f}"),
+        (case, "in turn, main thread", _ms(in_turn), "1.00", ""),
+        (case, "2 threads (GIL released)", _ms(wall(threads)),
+         f"{in_turn / wall(threads):.2f}", f"{busy(threads):.2f}"),
     ]  # fmt: skip
     data = os.urandom(1 << 20) * 64
     hashing = concepts.two_tasks_in_threads(
@@ -105,19 +145,30 @@ def gil_rows(work: int, megabytes: int, repeat: int) -> list[tuple]:
     return rows
 
 
+def _get(url: str) -> str:
+    page = [None]
+    fetch_pages.fetch(url, page, 0)
+    return page[0]
+
+
 def _fetch_in_processes(ctx, urls: list[str]) -> float:
     start = time.monotonic()
     with ctx.Pool(len(urls)) as pool:
-        pool.map(tc.fetch, urls)
+        pool.map(_get, urls)
     return time.monotonic() - start
 
 
 def io_rows(pages: int, latency: float, repeat: int) -> list[tuple]:
-    with tc.page_server(latency, max_requests=(2 + 3) * pages * repeat) as server:
-        runs = [tc.fetch_pages(pages, latency, base_url=server.url) for _ in range(repeat)]
-        seq = min(r.sequential_s for r in runs)
-        threaded = min(r.threaded_s for r in runs)
-        urls = [f"{server.url}/page/{i}" for i in range(pages)]
+    runs = [quiet(fetch_pages.main, pages, latency) for _ in range(repeat)]
+    seq = min(r["in_turn"] for r in runs)
+    threaded = min(r["in_threads"] for r in runs)
+    server = fetch_pages.PageServer(("127.0.0.1", 0), fetch_pages.SlowPage)
+    server.latency = latency
+    serving = threading.Thread(target=server.serve_forever, args=(0.05,))
+    serving.start()
+    try:
+        host, port = server.server_address[:2]
+        urls = [f"http://{host}:{port}/page/{i}" for i in range(pages)]
         case = f"HTTP, {pages} pages × {latency * 1e3:.0f} ms latency"
         rows = [
             (case, "one by one", _ms(seq), "1.00", ""),
@@ -130,6 +181,10 @@ def io_rows(pages: int, latency: float, repeat: int) -> list[tuple]:
                 (case, f"pool of {pages} processes ({method}), incl. start", _ms(took),
                  f"{seq / took:.2f}", "")
             )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+        serving.join(60)
     return rows
 
 
@@ -137,7 +192,7 @@ def cost_rows(n: int, repeat: int) -> list[tuple]:
     rows = []
     for method in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context(method)
-        batch = tc.creation_cost(ctx, n=n, repeat=repeat)
+        batch = quiet(creation_cost.main, ctx, n=n, repeat=repeat)
         single = concepts.start_cost(ctx, n=25)
         rows.append(
             (
@@ -152,8 +207,8 @@ def cost_rows(n: int, repeat: int) -> list[tuple]:
             (
                 f"start + join, {method}",
                 f"{n} threads / {n} processes (best of {repeat})",
-                f"{batch.threads_s * 1e3:.2f} ms / {batch.processes_s * 1e3:.1f} ms",
-                f"×{batch.ratio:.0f}",
+                f"{batch['threads'] * 1e3:.2f} ms / {batch['processes'] * 1e3:.1f} ms",
+                f"×{batch['processes'] / batch['threads']:.0f}",
                 "",
             )
         )
@@ -161,16 +216,17 @@ def cost_rows(n: int, repeat: int) -> list[tuple]:
 
 
 def ready_rows(samples: int) -> list[tuple]:
-    run = tc.ready_together(samples=samples)
+    patterns = quiet(ready_together.main, samples=samples)
+    kinds = {"python": "python threads", "zlib": "zlib threads", "processes": "processes"}
     return [
         (
             "kernel state of 2 busy workers",
-            f"2 {kind}",
-            f"both R in {run.both_ready(kind):.0%} of {samples} samples",
+            f"2 {kinds[kind]}",
+            f"both R in {counts.get('RR', 0) / samples:.0%} of {samples} samples",
             "",
             "",
         )
-        for kind in tc.READY_KINDS
+        for kind, counts in patterns.items()
     ]
 
 

@@ -1,10 +1,10 @@
 """Running a listing under observation: synchronously, or started with gates to force
 an interleaving, in any start method and either language.
 
-A run ends as a program does: when ``main`` has returned *and* the processes it started
-have ended — an interpreter joins its children before it exits. A run can be told how
-long to wait for them (``stop_after``); what is still running then, the book stops
-(``stop`` events), and says so (:attr:`Observed.stopped`).
+A run ends as a program does: when ``main`` has returned *and* the processes and the
+non-daemon threads it started have ended — an interpreter waits for them before it
+exits. A run can be told how long to wait for them (``stop_after``); the processes still
+running then, the book stops (``stop`` events), and says so (:attr:`Observed.stopped`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 import psutil
 
 from chapter3.kit.events import Recorder, Timeline, recording
-from chapter3.kit.observe import TIMEOUT, Gate, Observation, ObservedContext
+from chapter3.kit.observe import TIMEOUT, Gate, Observation, ObservedContext, threads_of
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,12 @@ class Watch:
         if "ctx" in inspect.signature(self.main).parameters:
             params = {"ctx": self.ctx, **params}
         with self.observation.installed(self.method):
-            return self.main(**params)
+            result = self.main(**params)
+            deadline = time.monotonic() + TIMEOUT
+            for t in threads_of(self.observation):  # as an interpreter waits for them at exit
+                if not t.daemon and t.ident is not None:  # the real join: no span of the book's
+                    threading.Thread.join(t, max(0.0, deadline - time.monotonic()))
+            return result
 
     def _join_children(self, timeout: float) -> list:
         deadline = time.monotonic() + timeout

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import types
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -315,6 +316,14 @@ class ObservedContext:
             time.sleep(seconds)
 
 
+_THREADS: weakref.WeakSet = weakref.WeakSet()  # the observed threads of this process
+
+
+def threads_of(observation: Observation) -> list[Thread]:
+    """The observed threads made in this process for ``observation``'s run."""
+    return [t for t in list(_THREADS) if t._observation is observation]
+
+
 class _ObservedThreading:
     """``threading``'s primitives, observed."""
 
@@ -324,6 +333,7 @@ class _ObservedThreading:
     def Thread(self, *args, **kwargs):
         t = Thread(*args, **kwargs)
         t._observation = self.observation
+        _THREADS.add(t)
         return t
 
     def Lock(self):
@@ -377,4 +387,4 @@ def _observe_worker(observation: Observation, method: str, initializer, initargs
         initializer(*initargs)
 
 
-__all__ = ["Gate", "Observation", "ObservedContext", "lane_name", "speaking"]
+__all__ = ["Gate", "Observation", "ObservedContext", "lane_name", "speaking", "threads_of"]

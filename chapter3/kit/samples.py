@@ -133,3 +133,19 @@ def thread_raises():
     t.start()
     t.join(30)
     return t.is_alive()
+
+
+def _late(go, seconds):
+    go.wait(30)
+    time.sleep(seconds)
+    print("late")
+
+
+def leaves_threads(stop, seconds=0.05):
+    """Returns while a non-daemon thread has work left and a daemon thread waits for
+    ``stop``."""
+    go = threading.Event()
+    Thread(target=_late, args=(go, seconds), name="late").start()
+    Thread(target=stop.wait, args=(30,), name="sleepy", daemon=True).start()
+    go.set()
+    return "returned"

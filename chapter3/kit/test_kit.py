@@ -217,6 +217,20 @@ def test_a_run_ends_when_the_processes_main_left_running_end(ctx):
     assert stopped.stopped == ("napper",)
 
 
+def test_a_run_ends_when_its_non_daemon_threads_end_and_leaves_daemon_threads_be():
+    stop = threading.Event()
+    try:
+        run = observe(samples.leaves_threads, stop=stop, seconds=0.1)
+    finally:
+        stop.set()
+    assert run.result == "returned"
+    late, sleepy = "MainProcess/late", "MainProcess/sleepy"
+    assert run.timeline.printed(late) == ["late"], "the run waited for the non-daemon thread"
+    (ran,) = run.timeline.spans("run", late)
+    assert ran.end < math.inf and not run.timeline.spans("join")
+    assert run.timeline.spans("run", sleepy)[0].end == math.inf, "nobody waits for a daemon"
+
+
 def test_a_get_that_gives_up_ends_its_span(ctx):
     run = observe(samples.empty_get, ctx.get_start_method())
     assert run.result == "empty"
