@@ -13,8 +13,7 @@ imports nothing: spawned children import it.
 QUICK = {
     "same_program": {},
     "parallel_vs_pinned": {"work": 1_000_000},
-    "blocked_vs_running": {"samples": 20, "settle": 0.2},
-    "preempted_not_blocked": {"samples": 20, "settle": 0.2},
+    "process_states": {"samples": 20, "settle": 0.2},
     "zombie": {},
     "threads_in_a_process": {},
     "preemptive_threads": {},
