@@ -16,8 +16,9 @@ def worker(work, cpu, ready, out):
         os.sched_setaffinity(0, {cpu})  # from now on this process runs on that CPU only
     ready.wait(timeout=60)  # both are placed before either starts
     start, cpu_s = time.monotonic(), time.thread_time()
-    for _i in range(work):  # pure Python computing: CPU-bound
-        pass
+    total = 0
+    for i in range(work):  # pure Python computing: CPU-bound
+        total += i
     end, cpu_s = time.monotonic(), time.thread_time() - cpu_s
     cpus = sorted(os.sched_getaffinity(0))  # where it may run, read inside it
     out.put({"pid": os.getpid(), "cpus": cpus, "start": start, "end": end, "cpu_s": cpu_s})
