@@ -53,10 +53,9 @@ def test_the_module_runner_prints_what_the_program_would_print():
         [
             sys.executable,
             "-m",
-            "chapter3.concepts",
+            "chapter3.kit.run",
+            "concepts.same_program",
             "--quick",
-            "--only",
-            "same_program",
             "--lang",
             "en",
         ],
@@ -66,7 +65,7 @@ def test_the_module_runner_prints_what_the_program_would_print():
         check=True,
     )
     assert done.stdout.count("runs the same function") == 2
-    assert "concepts:same_program" in done.stdout
+    assert "main() →" in done.stderr
 
 
 def test_events_skip_a_line_still_being_written():
