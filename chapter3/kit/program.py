@@ -1,17 +1,18 @@
-"""``python -m chapter3.kit.program TIMELINE METHOD LANG MODULE [PARAMS]``: a listing run as
+"""``python -m chapter3.kit.program TIMELINE METHOD LANG MODULE PARAMS``: a listing run as
 a whole program, in a fresh interpreter, observed.
 
 Some claims are about what only a whole program shows: what the interpreter does once
 the program's last line has run (its exit handler joins or terminates the children
 still running), a program without the ``if __name__ == "__main__":`` guard, ``python
--O``, a main process killed from outside. Here nothing joins or stops anything on the
-program's behalf, as :func:`chapter3.kit.listing.observe` does: the events go to
+-O``, a main process killed from outside. Unlike :func:`chapter3.kit.listing.observe`,
+nothing here joins or stops a child on the program's behalf: the events go to
 ``TIMELINE`` (the caller's file, left in place — a process killed half-way loses
 nothing it wrote), and when the program's code is done a ``return`` event (with what
 ``main`` returned) marks the moment; what follows is the interpreter's exit.
 
-``PARAMS`` (JSON) are passed to the listing's ``main``, with an observed context. With
-``PARAMS`` ``-`` the module is run as ``__main__`` instead, as ``python -m MODULE`` would
+``PARAMS`` (JSON) are passed to the listing's ``main`` (or ``MODULE:FUNCTION``), with an
+observed context. With ``PARAMS`` ``-`` the module is run as ``__main__`` instead, as
+``python -m MODULE`` would
 (its guard, or its missing guard, decides what happens); then the ``multiprocessing``
 module itself is the observed context for this process, so a ``main(ctx=multiprocessing)``
 called by the program's own last lines is observed too, and so are its children.
@@ -107,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     if params == "-":
         run_as_main(rec, method, lang, module)
         return 0
-    listing = importlib.import_module(module)
-    result = Watch(listing.main, method, rec, lang, tee=False)._main(json.loads(params))
+    name, _, function = module.partition(":")  # MODULE[:FUNCTION], main by default
+    entry = getattr(importlib.import_module(name), function or "main")
+    result = Watch(entry, method, rec, lang, tee=False)._main(json.loads(params))
     rec.write("return", value=result)
     return 0
 
