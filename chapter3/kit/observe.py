@@ -175,8 +175,9 @@ class _Lines(io.TextIOBase):
 
 class _ObservedProcess:
     """Mixed into each start method's Process class: records start (``start`` as it is
-    asked, ``started`` with the pid once the child exists), run, exit and join; under
-    spawn and forkserver also ``unpickle`` in the child, before its arguments are."""
+    asked, ``started`` with the pid once the child exists), run, exit and join (its end
+    carries the exit code); under spawn and forkserver also ``unpickle`` in the child,
+    before its arguments are."""
 
     _observation: Observation
 
@@ -201,8 +202,11 @@ class _ObservedProcess:
                 raise
 
     def join(self, timeout: float | None = None) -> None:
-        with self._observation.span("join", self.name):
+        self._observation.write("join", self.name, "begin")
+        try:
             super().join(timeout)
+        finally:  # the end carries the exit code: None if the child still runs
+            self._observation.write("join", self.name, "end", self.exitcode)
 
 
 def _arriving(cls: type, observation: Observation, name: str):

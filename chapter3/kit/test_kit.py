@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from chapter3.kit import samples
+from chapter3.kit import program, samples
 from chapter3.kit.events import Event, Timeline, high_water_of, recording
 from chapter3.kit.listing import asleep, observe, watching
 from chapter3.kit.observe import speaking
@@ -229,6 +229,20 @@ def test_a_run_ends_when_its_non_daemon_threads_end_and_leaves_daemon_threads_be
     (ran,) = run.timeline.spans("run", late)
     assert ran.end < math.inf and not run.timeline.spans("join")
     assert run.timeline.spans("run", sleepy)[0].end == math.inf, "nobody waits for a daemon"
+
+
+def test_a_whole_program_leaves_its_children_to_the_interpreters_exit(ctx):
+    method = ctx.get_start_method()
+    done, tl = program.run(f"{samples.__name__}:leaves", method, {"seconds": 0.2})
+    assert done.returncode == 0, done.stderr[-2000:]
+    (returned,) = tl.of("return")
+    assert returned.value == "up"  # what main returned, once the program's code is done
+    (join,) = tl.spans("join", "napper")  # nobody joined it but the exit handler
+    (nap,) = tl.spans("run", "napper")
+    assert returned.t < join.start < nap.end <= join.end
+    assert join.value == 0  # a join's end carries the exit code
+    done, tl = program.run(samples.__name__, method)  # as __main__: its top level only
+    assert done.returncode == 0 and tl.of("start") == [] and tl.of("return")
 
 
 def test_a_get_that_gives_up_ends_its_span(ctx):

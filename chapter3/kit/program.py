@@ -1,0 +1,119 @@
+"""``python -m chapter3.kit.program TIMELINE METHOD LANG MODULE PARAMS``: a listing run as
+a whole program, in a fresh interpreter, observed.
+
+Some claims are about what only a whole program shows: what the interpreter does once
+the program's last line has run (its exit handler joins or terminates the children
+still running), a program without the ``if __name__ == "__main__":`` guard, ``python
+-O``, a main process killed from outside. Unlike :func:`chapter3.kit.listing.observe`,
+nothing here joins or stops a child on the program's behalf: the events go to
+``TIMELINE`` (the caller's file, left in place — a process killed half-way loses
+nothing it wrote), and when the program's code is done a ``return`` event (with what
+``main`` returned) marks the moment; what follows is the interpreter's exit.
+
+``PARAMS`` (JSON) are passed to the listing's ``main`` (or ``MODULE:FUNCTION``), with an
+observed context. With ``PARAMS`` ``-`` the module is run as ``__main__`` instead, as
+``python -m MODULE`` would
+(its guard, or its missing guard, decides what happens); then the ``multiprocessing``
+module itself is the observed context for this process, so a ``main(ctx=multiprocessing)``
+called by the program's own last lines is observed too, and so are its children.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import multiprocessing
+import os
+import runpy
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from chapter3.kit.events import Recorder, Timeline, recording
+from chapter3.kit.listing import Watch
+from chapter3.kit.observe import Observation, ObservedContext, _Lines
+
+#: The primitives of ``multiprocessing`` an observed context stands in for.
+PRIMITIVES = ("Process", "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Event", "Barrier",
+              "Condition", "Queue", "Pipe", "Value", "Array", "Pool")  # fmt: skip
+
+
+def run_as_main(rec: Recorder, method: str, lang: str, module: str) -> None:
+    """Run ``module`` as ``__main__`` with ``multiprocessing``'s primitives observed."""
+    multiprocessing.set_start_method(method)
+    obs = Observation(rec, ("__main__",), lang)
+    ctx = ObservedContext(obs, method)
+    for name in PRIMITIVES:
+        setattr(multiprocessing, name, getattr(ctx, name))
+    sys.stdout = _Lines(obs, sys.stdout)
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    finally:
+        sys.stdout.flush()
+        rec.write("return")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def command(module: str, method: str, params: dict | None, lang: str, path: str, flags=()):
+    """The command line that runs ``module`` as a program (``params=None``: as ``__main__``)."""
+    args = [path, method, lang, module, "-" if params is None else json.dumps(params)]
+    return [sys.executable, *flags, "-m", "chapter3.kit.program", *args]
+
+
+def environment() -> dict[str, str]:
+    """This environment, with the book importable and output unbuffered."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "PYTHONUNBUFFERED": "1"}
+
+
+@contextlib.contextmanager
+def started(
+    module: str, method: str, params: dict | None = None, lang: str = "zh", flags=()
+) -> Iterator[tuple[subprocess.Popen, Recorder]]:
+    """The program running in a fresh interpreter, and the recorder of its timeline; the
+    block's end waits for it (or kills it) and closes its pipes."""
+    with recording() as rec:
+        cmd = command(module, method, params, lang, rec.path, flags)
+        out, err = subprocess.DEVNULL, subprocess.PIPE
+        with subprocess.Popen(cmd, cwd=ROOT, env=environment(), stdout=out, stderr=err,
+                              text=True) as proc:  # fmt: skip
+            try:
+                yield proc, rec
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+
+
+def run(
+    module: str, method: str, params: dict | None = None, lang: str = "zh", flags=(),
+    timeout: float = 120,
+) -> tuple[subprocess.CompletedProcess, Timeline]:  # fmt: skip
+    """Run the program to its end in a fresh interpreter: its exit status, stderr, and
+    the timeline of every process it started."""
+    with recording() as rec:
+        cmd = command(module, method, params, lang, rec.path, flags)
+        out, err = subprocess.DEVNULL, subprocess.PIPE
+        done = subprocess.run(cmd, cwd=ROOT, env=environment(), stdout=out, stderr=err,
+                              text=True, timeout=timeout, check=False)  # fmt: skip
+        return done, rec.timeline()
+
+
+def main(argv: list[str] | None = None) -> int:
+    path, method, lang, module, params = argv if argv is not None else sys.argv[1:]
+    rec = Recorder(path)
+    if params == "-":
+        run_as_main(rec, method, lang, module)
+        return 0
+    name, _, function = module.partition(":")  # MODULE[:FUNCTION], main by default
+    entry = getattr(importlib.import_module(name), function or "main")
+    result = Watch(entry, method, rec, lang, tee=False)._main(json.loads(params))
+    rec.write("return", value=result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""§3.3.1 Creating and starting processes: ``Process``, ``start()``, ``join()``
+(Examples 3-1 and 3-2).
+
+Each module here, apart from the ``test_*`` modules, is one complete program a student
+can copy and run: ``python -m chapter3.process_creation.ex3_01_one_child`` runs Example
+3-1 at the chapter's settings. Programs named ``ex3_*`` are the chapter's examples
+(``ex3_01_as_printed``: as the chapter printed it, with no ``__main__`` guard;
+``ex3_01_no_join``: the chapter's second run, without ``join()``); the others are the
+book's own. The book observes them from outside (``chapter3.kit``); some claims are about
+a whole program — its exit, its missing guard, ``python -O``, a main process killed —
+and those tests run the program in a fresh interpreter (``chapter3.kit.program``).
+
+``QUICK`` holds each program's short settings (the site's runs, ``--quick``);
+``VARIANTS`` names other settings of the same program. This file imports nothing:
+spawned children import it.
+"""
+
+QUICK = {
+    "ex3_01_one_child": {"seconds": 0.3},
+    "ex3_01_as_printed": {"seconds": 0.3},
+    "ex3_01_no_join": {"seconds": 0.3},
+    "hello": {},
+    "start_join": {"work": 0.3, "timeout": 0.1},
+    "misuse": {},
+    "args_comma": {},
+    "lambda_target": {},
+    "notebook_target": {},
+    "parent_of_child": {},
+    "orphan": {"work": 0.1, "patience": 0.3},
+    "ex3_02_some_children": {"naps": [0.3, 0.1, 0.2, 0.1, 0.3]},
+    "finish_order": {"work": [0.25, 0.1, 0.2, 0.05, 0.15]},
+}
+
+VARIANTS = {
+    "ex3_01_no_join@daemon": {"daemon": True},
+}
