@@ -216,7 +216,10 @@ def test_killed_parent_leaves_an_orphan(ctx, daemon):
     helpers: list[psutil.Process] = []
     with program.started(orphan.__name__, method, params) as (proc, rec):
         try:
-            assert until(lambda: _child_said(rec)), "the child never said a word"
+            # under fork the child may speak before its parent has recorded start()
+            assert until(lambda: _child_said(rec) and rec.timeline().of("started")), (
+                "the child never said a word"
+            )
             (started,) = rec.timeline().of("started")
             child = psutil.Process(started.value)
             helpers = psutil.Process(proc.pid).children(recursive=True)
