@@ -68,6 +68,8 @@ class Watch:
         ``before``: ahead of recording it (see :class:`Gate`). Make every gate before
         :meth:`start`: children take the gates with them."""
         name = f"Gate-{len(self.observation.gates) + 1}"
+        if self.observation.counting is None:
+            self.observation.counting = self.real.Lock()
         gate = Gate(self.real, name, op, obj, lane, nth, each, before)
         self.observation.gates.append(gate)
         return gate

@@ -44,12 +44,14 @@ class Gate:
     held at a gate is a hold), or, ``before``, ahead of it (a line held at a gate is not
     printed yet). ``arrived`` is set when it holds, ``go`` lets it on, and the lane held
     shows a ``gate`` span. All of it lives in the run's context, so a gate works across
-    processes."""
+    processes. Every gate of a run counts arrivals under one lock, ``counting``, so they
+    all count them in the same order: with gates for the 1st ... nth arrival, each
+    arrival is held by exactly one of them."""
 
     def __init__(self, ctx, name, op, obj=None, lane=None, nth=1, each=False, before=False):
         self.name, self.op, self.obj, self.lane = name, op, obj, lane
         self.nth, self.each, self.before = nth, each, before
-        self._count, self._claim = ctx.Value("i", 0), ctx.Semaphore(1)
+        self._count, self._claim = ctx.Value("i", 0, lock=False), ctx.Semaphore(1)
         self._mine: dict[str, int] = {}  # with ``each``: arrivals per lane, in this process
         self.arrived, self.go = ctx.Event(), ctx.Event()
 
@@ -60,9 +62,8 @@ class Gate:
         if self.each:
             self._mine[lane] = self._mine.get(lane, 0) + 1
             return self._mine[lane] == self.nth and self._claim.acquire(False)
-        with self._count.get_lock():
-            self._count.value += 1
-            return self._count.value == self.nth
+        self._count.value += 1  # under the run's counting lock
+        return self._count.value == self.nth
 
 
 @contextlib.contextmanager
@@ -88,6 +89,7 @@ class Observation:
     def __init__(self, rec: Recorder, modules: tuple[str, ...], lang: str = "zh", tee=False):
         self.rec, self.modules, self.lang, self.tee = rec, modules, lang, tee
         self.gates: list[Gate] = []
+        self.counting = None  # the lock every gate counts under, made with the first gate
         self.home, self._made = os.getpid(), collections.Counter()
 
     def name(self, kind: str) -> str:
@@ -102,7 +104,8 @@ class Observation:
         picked = []
         if phase != "end" and self.gates:
             lane = lane_name()
-            picked = [g for g in self.gates if g.picks(op, obj, lane)]
+            with self.counting:  # one arrival at a time, seen by every gate in turn
+                picked = [g for g in self.gates if g.picks(op, obj, lane)]
         for gate in picked:
             if gate.before:
                 self._hold(gate)

@@ -85,6 +85,22 @@ def chatter(ctx=multiprocessing, workers=3, lines=2):
     return [p.exitcode for p in procs]
 
 
+def _meet(i, everyone):
+    everyone.wait(30)
+    print("here", i)
+
+
+def crowd(ctx=multiprocessing, workers=6):
+    """Processes that meet at a barrier, then all print at once."""
+    everyone = ctx.Barrier(workers)
+    procs = [ctx.Process(target=_meet, args=(i, everyone)) for i in range(workers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(30)
+    return [p.exitcode for p in procs]
+
+
 def _nap(seconds, q):
     q.put("up")
     time.sleep(seconds)
