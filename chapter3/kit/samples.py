@@ -103,3 +103,12 @@ def empty_get(ctx=multiprocessing, patience=0.01):
         return ctx.Queue().get(timeout=patience)
     except queue.Empty:
         return "empty"
+
+
+def bad_args(ctx=multiprocessing):
+    """A pool task given ``args=3`` (no tuple): the error its ``get()`` raises."""
+    with ctx.Pool(1) as p:
+        try:
+            p.apply_async(_cube, 3).get(30)
+        except TypeError as e:
+            return str(e)
