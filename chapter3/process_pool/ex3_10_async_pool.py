@@ -17,7 +17,7 @@ def calculator(x):
 
 
 def callback_print(result):  # keep it short: it holds up every other result
-    print(_("回调函数，输出运行结果：%s") % (result,))
+    print(_("回调函数收到结果：%s") % (result,))
 
 
 def main(ctx=multiprocessing, tasks=(1, 2, 3), processes=4, use_get=True):
@@ -28,7 +28,7 @@ def main(ctx=multiprocessing, tasks=(1, 2, 3), processes=4, use_get=True):
     result = pool.apply_async(calculator, args=(tasks[2],))
     third = result.get(timeout=60) if use_get else None  # waits (the chapter: 1 s)
     if use_get:
-        print(_("不用回调函数打印，result = %s") % third)
+        print(_("没有回调，get() 取回：%s") % third)
     print("map_async:")
     pool.map_async(calculator, tasks, callback=callback_print)
     pool.close()  # no new tasks from here on

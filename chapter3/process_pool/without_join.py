@@ -17,7 +17,7 @@ def slow_cube(work, x):
 
 
 def callback_print(result):
-    print(_("回调函数，输出运行结果：%s") % (result,))
+    print(_("回调函数收到结果：%s") % (result,))
 
 
 def main(ctx=multiprocessing, join=False, work=1.0):
