@@ -110,17 +110,11 @@ def _nav_files(nav) -> list[str]:
 
 
 def captured_run(key: str, root: Path = ROOT, lang: str = "zh", later: bool = False) -> dict | None:
-    """A quick real run of an example, cached until what it runs changes; ``later``: if
-    it is not cached, capture it in the background and return None for now.
-
-    ``module:function`` is an example of the flat layout, run once for both languages;
-    ``section.listing`` is a listing, run observed by the kit in the page's language."""
-    if ":" in key:
-        stamp = report.fingerprint(root / "chapter3" / f"test_{key.split(':')[0]}.py")
-        name, cmd = key.replace(":", "."), ["book.capture", key]
-    else:
-        stamp = report.listing_fingerprint(key, root)
-        name, cmd = f"{key}.{lang}", ["chapter3.kit.run", key, "--quick", "--json", "--lang", lang]
+    """A quick real run of the listing ``section.listing`` (or ``section.listing@variant``),
+    observed by the kit in the page's language and cached until what it runs changes;
+    ``later``: if it is not cached, capture it in the background and return None for now."""
+    stamp = report.listing_fingerprint(key, root)
+    name, cmd = f"{key}.{lang}", ["chapter3.kit.run", key, "--quick", "--json", "--lang", lang]
     cache = root / ".book" / "runs" / f"{name}.json"
     if cache.exists():
         data = json.loads(cache.read_text(encoding="utf-8"))

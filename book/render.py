@@ -165,20 +165,16 @@ def listing_label(key: str, lang: str) -> str:
 
 
 def run_view(run: dict, lang: str) -> tuple[list[dict], list[str], str, dict]:
-    """What a captured run shows: its events as the figure draws them, the lines it
-    printed, its label (例 3-x or its name) and its quick settings."""
-    if "transcript" not in run:  # a listing, observed by the kit
-        events = from_observed(run["events"])
-        printed = [e["text"] for e in events if e["kind"] == "say"]
-        return events, printed, listing_label(run["key"], lang), run["params"]
-    return run["events"], run["transcript"][lang], run["label"] or run["key"], run["quick"]
+    """What a captured run of a listing shows: its events as the figure draws them, the
+    lines it printed, its label (例 3-x or its name) and its quick settings."""
+    events = from_observed(run["events"])
+    printed = [e["text"] for e in events if e["kind"] == "say"]
+    return events, printed, listing_label(run["key"], lang), run["params"]
 
 
 def is_example(run: dict) -> bool:
     """Whether a captured run is one of the chapter's examples (例 3-x)."""
-    if "transcript" not in run:
-        return bool(re.match(r"ex\d+_\d+", run["key"].rpartition(".")[2]))
-    return bool(run["label"])
+    return bool(re.match(r"ex\d+_\d+", run["key"].rpartition(".")[2]))
 
 
 def run_block(run: dict, lang: str, title: str) -> str:

@@ -26,10 +26,6 @@ except ImportError:  # Windows: concurrent pytest runs there may race on the rep
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = 1
-#: Files every claim test of the flat layout (``chapter3/test_<section>.py`` beside
-#: ``chapter3/<section>.py``) depends on, besides what it imports. A test inside a
-#: section package (``chapter3/<section>/test_*.py``) depends on what it imports alone.
-SHARED = ("conftest.py", "timeline.py", "runner.py", "__init__.py")
 
 
 def report_path(root: Path = ROOT) -> Path:
@@ -76,23 +72,13 @@ def _files_of(name: str, root: Path) -> list[Path]:
     return out
 
 
-def _chapter_imports(path: Path) -> set[str]:
-    """Top-level chapter3 module names that ``path`` imports (the flat layout's view)."""
-    return {n.split(".")[1] for n in _imports(path) if n.count(".") >= 1}
-
-
 def covered_files(test_file: Path) -> list[Path]:
     """The files whose content a result of ``test_file`` vouches for: the test module,
-    the conftest files above it, every chapter3 module it imports (and they import), and,
-    in the flat layout, the section's module, its scripts and the shared code."""
+    the conftest files above it and every chapter3 module it imports (and they import)."""
     chapter = next(p for p in test_file.parents if p.name == "chapter3")
     root = chapter.parent
     todo = [test_file]
     todo += [d / "conftest.py" for d in test_file.parents if d.is_relative_to(chapter)]
-    if test_file.parent == chapter:  # the flat layout
-        section = test_file.name.removeprefix("test_")
-        todo += [chapter / section, *(chapter / name for name in SHARED)]
-        todo += sorted((chapter / f"_scripts_{section.removesuffix('.py')}").glob("*.py"))
     seen: dict[Path, None] = {}
     while todo:
         path = todo.pop()

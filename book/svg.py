@@ -57,7 +57,7 @@ def from_observed(events: list[dict]) -> list[dict]:
     out = []
     for e in events:
         op, obj, phase, value = e["op"], e["obj"], e["phase"], e["value"]
-        base = {"lane": e["lane"], "pid": e["pid"], "t": e["t"], "en": ""}
+        base = {"lane": e["lane"], "pid": e["pid"], "t": e["t"]}
         if op == "print":
             out.append({**base, "kind": "say", "text": str(value), "state": ""})
         elif op == "run":
@@ -80,7 +80,7 @@ def worth_drawing(events: list[dict]) -> bool:
 
 
 def timeline_svg(events: list[dict], lang: str = "zh", title: str = "", width: int = WIDTH) -> str:
-    """An SVG figure of recorded events (dicts with lane, pid, kind, text, en, t, state).
+    """An SVG figure of recorded events (dicts with lane, pid, kind, text, t, state).
 
     ``width`` is the drawing's width in user units, whose text is 10–11 units high: the
     page shows a 760-wide drawing on a screen and a 360-wide one on a phone, so that its
@@ -103,9 +103,6 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "", width: i
 
     def x(t: float) -> float:
         return left + (t - t0) / span * plot
-
-    def text_of(e: dict) -> str:
-        return e["en"] if lang == "en" and e.get("en") else e["text"]
 
     out = [
         f'<svg class="timeline timeline--{"wide" if width == WIDTH else "narrow"}" role="img" '
@@ -133,7 +130,7 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "", width: i
                 top, tall = (y + 19, 4) if e["state"] == "holding" else (y + 4, 14)
                 out.append(
                     f'<rect class="tl-{e["state"]}" x="{x(start):.1f}" y="{top}" '
-                    f'width="{w:.1f}" height="{tall}" rx="2"><title>{escape(text_of(e))} · '
+                    f'width="{w:.1f}" height="{tall}" rx="2"><title>{escape(e["text"])} · '
                     f"{LEGEND[lang][e['state']]} {e['t'] - start:.3f} s</title></rect>"
                 )
         for e in mine:
@@ -147,7 +144,7 @@ def timeline_svg(events: list[dict], lang: str = "zh", title: str = "", width: i
                 )
                 close = "</circle>" if e["kind"] == "say" else "</rect>"
                 out.append(
-                    f"{shape}<title>{escape(text_of(e))} · t = {e['t'] - t0:.3f} s</title>{close}"
+                    f"{shape}<title>{escape(e['text'])} · t = {e['t'] - t0:.3f} s</title>{close}"
                 )
     axis_y = TOP + LANE * len(lanes) + 4
     out.append(

@@ -1,4 +1,4 @@
-"""Timeline figures and the example runner."""
+"""Timeline figures of observed runs, and the listing runner."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from book.svg import NARROW, WIDTH, timeline_svg, worth_drawing
-from chapter3.timeline import recording
+from book.svg import NARROW, WIDTH, from_observed, timeline_svg, worth_drawing
+from chapter3.kit import samples
+from chapter3.kit.listing import observe
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_a_timeline_becomes_an_svg_with_one_lane_per_process_or_thread():
-    with recording() as rec:
-        rec.say("开始", en="start")
-        with rec.span("blocked", "join"):
-            rec.mark("等待中", en="waiting")
-        events = [e.__dict__ for e in rec.events()]
+    run = observe(samples.chatter, "fork", workers=2, lines=1)
+    lanes = {e.lane for e in run.timeline}
+    drawn = from_observed([e.__dict__ for e in run.timeline])
     for lang in ("zh", "en"):
-        root = ET.fromstring(timeline_svg(events, lang, "title"))
+        root = ET.fromstring(timeline_svg(drawn, lang, "title"))
         labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tl-label"]
-        assert len(labels) == 1 and labels[0].startswith("main (")
-        assert any(r.get("class") == "tl-blocked" for r in root.iter(f"{SVG}rect"))
+        assert len(labels) == len(lanes) == 3 and "main (" in " ".join(labels)
+        assert any(r.get("class") == "tl-blocked" for r in root.iter(f"{SVG}rect"))  # join
         titles = "".join(t.text or "" for t in root.iter(f"{SVG}title"))
-        assert ("开始" if lang == "zh" else "start") in titles
+        assert "line 0 0" in titles and "line 1 0" in titles  # what each one printed
 
 
 def test_only_timelines_with_something_to_show_are_drawn():
@@ -35,17 +34,6 @@ def test_only_timelines_with_something_to_show_are_drawn():
     assert worth_drawing([said, *span])  # how long something took
     assert worth_drawing([said, {**said, "lane": "MainProcess/t"}])  # who said what
     assert not worth_drawing([])
-
-
-def test_a_recorder_refuses_an_unknown_state():
-    with recording() as rec:
-        try:
-            with rec.span("dancing", "x"):
-                pass
-        except ValueError as e:
-            assert "running" in str(e)
-        else:
-            raise AssertionError("an unknown state was accepted")
 
 
 def test_the_module_runner_prints_what_the_program_would_print():
@@ -68,19 +56,8 @@ def test_the_module_runner_prints_what_the_program_would_print():
     assert "main() →" in done.stderr
 
 
-def test_events_skip_a_line_still_being_written():
-    with recording() as rec:
-        rec.mark("whole")
-        with open(rec.path, "a", encoding="utf-8") as f:
-            f.write('{"lane": "x", "pid": 1, "kind": "mark", "te')  # a write caught half-way
-        assert [e.text for e in rec.events()] == ["whole"]
-
-
 def test_an_observed_run_is_drawn_with_its_states_holds_and_prints():
     from book.render import run_block
-    from book.svg import from_observed
-    from chapter3.kit import samples
-    from chapter3.kit.listing import observe
 
     run = observe(samples.holders, "fork", workers=2, permits=1)
     events = [e.__dict__ for e in run.timeline]
@@ -118,7 +95,7 @@ def _extent(t) -> tuple[float, float]:
 def test_the_narrow_drawing_keeps_its_text_inside_and_apart():
     lanes = ["MainProcess", "SpawnProcess-1", "SpawnProcess-2"]
     events = [
-        {"lane": lane, "pid": 4000 + i, "kind": kind, "text": "acquire Lock-1", "en": "",
+        {"lane": lane, "pid": 4000 + i, "kind": kind, "text": "acquire Lock-1",
          "t": t + i * 0.1, "state": state}
         for i, lane in enumerate(lanes)
         for kind, t, state in [("begin", 0.0, "holding"), ("end", 0.05, "holding")]

@@ -43,18 +43,12 @@ def code_lines(path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines()) - skip
 
 
-#: Sections still in the flat layout (``chapter3/<section>.py``), whose examples record
-#: themselves; issue 10 moves each into a package of plain listings. Empty once done.
-FLAT = sorted(p.stem for p in CHAPTER.glob("*.py") if (CHAPTER / f"test_{p.name}").exists())
+def test_every_section_is_a_package_of_listings():
+    assert not sorted(CHAPTER.glob("test_*.py")), "a claim test outside a section package"
+    assert sorted(p.stem for p in CHAPTER.glob("*.py")) == ["__init__", "conftest"]
+    assert len({p.parent.name for p in listings()}) >= 7
 
 
-def test_every_section_is_a_package_of_listings_or_still_waiting_for_it():
-    packages = {p.parent.name for p in listings()}
-    assert packages or FLAT, "no section at all"
-    assert not packages & set(FLAT), f"a section in both layouts: {packages & set(FLAT)}"
-
-
-@pytest.mark.skipif(not listings(), reason=f"no section is a package of listings yet: {FLAT}")
 def test_listings_are_short_and_report_their_median(capsys):
     sizes = {key(p): code_lines(p) for p in listings()}
     longest = max(sizes, key=sizes.get)
@@ -105,6 +99,20 @@ def test_every_listing_has_quick_settings_and_every_variant_names_a_listing(pack
     for variant, params in getattr(section, "VARIANTS", {}).items():
         listing, _, name = variant.partition("@")
         assert listing in names and name and params, variant
+    whole = set(getattr(section, "WHOLE", ()))
+    assert whole <= set(names) | set(getattr(section, "VARIANTS", {})), "WHOLE: unknown keys"
+
+
+def test_a_run_shown_whole_is_the_program_s_own_exit():
+    # under observe() the book would join the daemon child itself and let it finish
+    from chapter3.kit.run import capture
+
+    run = capture("process_creation.ex3_01_no_join@daemon", "fork")
+    ops = [(e["op"], e["phase"], e["value"]) for e in run["events"] if e["lane"] == "MainProcess"]
+    returned = next(i for i, (op, _, _) in enumerate(ops) if op == "return")
+    joins = [(i, value) for i, (op, phase, value) in enumerate(ops) if op == "join" and phase]
+    assert [value for _, value in joins] == [None, -15]  # the exit handler's terminate, join
+    assert all(i > returned for i, _ in joins)  # after the program's last line
 
 
 @pytest.mark.parametrize("path", listings(), ids=key)

@@ -14,17 +14,6 @@ from book.status import fresh_results
 TREE = {
     "chapter3/__init__.py": "",
     "chapter3/conftest.py": "import pytest\n",
-    "chapter3/timeline.py": "EVENTS = []\n",
-    "chapter3/runner.py": "RUNS = []\n",
-    "chapter3/waiting.py": "TIMEOUT = 30\n",
-    "chapter3/s.py": "from chapter3 import helper\nfrom chapter3.waiting import TIMEOUT\n",
-    "chapter3/helper.py": "import chapter3.deep\n",
-    "chapter3/deep.py": "DEPTH = 2\n",
-    "chapter3/other.py": "OTHER = 1\n",
-    "chapter3/test_s.py": "from chapter3.s import TIMEOUT\n\ndef test_a():\n    pass\n",
-    "chapter3/test_other.py": "from chapter3 import other\n",
-    "chapter3/_scripts_s/run.py": "print('s')\n",
-    "chapter3/_scripts_other/run.py": "print('other')\n",
     "chapter3/kit/__init__.py": "",
     "chapter3/kit/listing.py": "from chapter3.kit.events import Timeline\n",
     "chapter3/kit/events.py": "class Timeline: ...\n",
@@ -33,28 +22,18 @@ TREE = {
     "chapter3/pkg/ex2.py": "import time\n",
     "chapter3/pkg/test_ex1.py": (
         "from chapter3.kit.listing import observe\nfrom chapter3.pkg import ex1\n\n"
-        "def test_b():\n    pass\n"
+        "def test_a():\n    pass\n"
     ),
     "chapter3/pkg/test_ex2.py": "from chapter3.pkg import ex2\n",
+    "chapter3/other/__init__.py": "",
+    "chapter3/other/ex.py": "import time\n",
+    "chapter3/other/test_ex.py": "from chapter3.other import ex\n",
     "docs/s.md": '!!! claim "c-1"\n    Text.\n',
     "tests/test_book.py": "def test_x():\n    pass\n",
 }
 
+#: A claim test vouches for what it runs: the files it imports, and theirs.
 STALE = [
-    "chapter3/test_s.py",  # the test module
-    "chapter3/s.py",  # the module under test
-    "chapter3/helper.py",  # a module it imports
-    "chapter3/deep.py",  # a module that one imports
-    "chapter3/waiting.py",  # shared code it imports
-    "chapter3/conftest.py",  # the shared code of every claim test
-    "chapter3/timeline.py",
-    "chapter3/runner.py",
-    "chapter3/__init__.py",
-    "chapter3/_scripts_s/run.py",  # a script of the section
-    "chapter3/_scripts_s/new.py",  # a new script of the section
-]
-#: A test inside a section package (issue 10's layout) vouches for what it imports.
-STALE_PACKAGE = [
     "chapter3/pkg/test_ex1.py",  # the test module
     "chapter3/pkg/ex1.py",  # the listing it runs
     "chapter3/pkg/__init__.py",  # the section package, imported on the way
@@ -65,24 +44,18 @@ STALE_PACKAGE = [
     "chapter3/pkg/conftest.py",  # a new conftest of the section
     "chapter3/__init__.py",
 ]
-UNRELATED_PACKAGE = [
+UNRELATED = [
     "chapter3/pkg/ex2.py",  # another listing of the same section
     "chapter3/pkg/test_ex2.py",  # its tests
-    "chapter3/timeline.py",  # shared code of the flat layout, not imported
-    "chapter3/runner.py",
-    "chapter3/s.py",
-]
-UNRELATED = [
-    "chapter3/other.py",  # another section's module
-    "chapter3/test_other.py",  # another section's tests
-    "chapter3/_scripts_other/run.py",  # another section's script
+    "chapter3/other/ex.py",  # another section's listing
+    "chapter3/other/test_ex.py",  # another section's tests
     "docs/s.md",  # the page
     "tests/test_book.py",  # the book's own checks
 ]
 
 
 def _result_after_editing(
-    tmp_path, edited: str, text: str | None = None, test: str = "chapter3/test_s.py"
+    tmp_path, edited: str, text: str | None = None, test: str = "chapter3/pkg/test_ex1.py"
 ) -> bool:
     """Is a result of ``test``, recorded before ``edited`` changed (a line added, or its
     whole ``text`` replaced), still fresh after?"""
@@ -115,26 +88,14 @@ def test_an_edit_elsewhere_keeps_the_result_fresh(tmp_path, edited):
     assert _result_after_editing(tmp_path, edited)
 
 
-@pytest.mark.parametrize("edited", STALE_PACKAGE)
-def test_in_a_section_package_an_edit_of_what_the_test_runs_makes_it_stale(tmp_path, edited):
-    assert not _result_after_editing(tmp_path, edited, test="chapter3/pkg/test_ex1.py")
-
-
-@pytest.mark.parametrize("edited", UNRELATED_PACKAGE)
-def test_in_a_section_package_an_edit_of_another_listing_keeps_it_fresh(tmp_path, edited):
-    assert _result_after_editing(tmp_path, edited, test="chapter3/pkg/test_ex1.py")
-
-
-def test_each_real_test_module_covers_what_its_section_imports():
+def test_each_real_test_module_covers_the_listings_it_runs_and_no_other_listing():
     """In the book itself: what a test imports counts, and nothing else."""
-    tests = sorted((ROOT / "chapter3").glob("test_*.py"))
-    assert tests
+    tests = sorted((ROOT / "chapter3").glob("*/test_*.py"))
+    assert len({t.parent for t in tests}) >= 7
     for test in tests:
         covered = set(report.covered_files(test))
-        section = test.with_name(test.name.removeprefix("test_"))
-        imported = {test.with_name(f"{n}.py") for n in report._chapter_imports(section)}
-        shared = {test.with_name(n) for n in report.SHARED}
-        assert {section, *imported, *shared} <= covered, test.name
+        package = test.parent
+        assert {test, package / "__init__.py", ROOT / "chapter3" / "conftest.py"} <= covered
     sync = ROOT / "chapter3" / "process_sync"
     covered = report.covered_files(sync / "test_semaphores.py")
     assert (
@@ -146,7 +107,7 @@ def test_each_real_test_module_covers_what_its_section_imports():
 def test_a_module_that_no_longer_parses_makes_the_result_stale(tmp_path):
     """A syntax error in the module under test: its results are stale, and saying so must
     not crash the site build that asks."""
-    assert not _result_after_editing(tmp_path, "chapter3/s.py", "def broken(:\n")
+    assert not _result_after_editing(tmp_path, "chapter3/pkg/ex1.py", "def broken(:\n")
 
 
 def test_a_rebuild_notices_an_edit_of_a_listing_inside_a_section_package(tmp_path):

@@ -62,15 +62,18 @@ class Watch:
         self._thread: threading.Thread | None = None
         self._outcome: list = []
 
-    def gate(self, op: str, obj=None, lane=None, nth=1, each=False, before=False) -> Gate:
-        """Hold the ``nth`` arrival at ``op`` (on ``obj``, in ``lane``) until
+    def gate(
+        self, op: str, obj=None, lane=None, nth=1, each=False, before=False, value=None
+    ) -> Gate:
+        """Hold the ``nth`` arrival at ``op`` (on ``obj``, in ``lane``, carrying ``value``:
+        ``watch.gate("task", value=(2,))`` holds the task run with the argument 2) until
         ``gate.go.set()``; with ``each``, the first lane there for its own ``nth`` time;
         ``before``: ahead of recording it (see :class:`Gate`). Make every gate before
         :meth:`start`: children take the gates with them."""
         name = f"Gate-{len(self.observation.gates) + 1}"
         if self.observation.counting is None:
             self.observation.counting = self.real.Lock()
-        gate = Gate(self.real, name, op, obj, lane, nth, each, before)
+        gate = Gate(self.real, name, op, obj, lane, nth, each, before, value)
         self.observation.gates.append(gate)
         return gate
 

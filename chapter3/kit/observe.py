@@ -37,8 +37,9 @@ LOCALE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "locale")
 class Gate:
     """Holds one arrival at ``op`` until the harness says go.
 
-    An arrival is an event of ``op`` that is an instant or begins a span, on ``obj`` and
-    in ``lane`` where those are given. The gate holds the ``nth`` arrival (counted over
+    An arrival is an event of ``op`` that is an instant or begins a span, on ``obj``, in
+    ``lane`` and carrying ``value`` (a pool task's arguments, a line printed) where those
+    are given. The gate holds the ``nth`` arrival (counted over
     every process and thread of the run); with ``each``, the first lane to arrive there
     for its own ``nth`` time. It holds the lane once the event is recorded (a ``hold``
     held at a gate is a hold), or, ``before``, ahead of it (a line held at a gate is not
@@ -48,16 +49,20 @@ class Gate:
     all count them in the same order: with gates for the 1st ... nth arrival, each
     arrival is held by exactly one of them."""
 
-    def __init__(self, ctx, name, op, obj=None, lane=None, nth=1, each=False, before=False):
-        self.name, self.op, self.obj, self.lane = name, op, obj, lane
+    def __init__(
+        self, ctx, name, op, obj=None, lane=None, nth=1, each=False, before=False, value=None
+    ):
+        self.name, self.op, self.obj, self.lane, self.value = name, op, obj, lane, value
         self.nth, self.each, self.before = nth, each, before
         self._count, self._claim = ctx.Value("i", 0, lock=False), ctx.Semaphore(1)
         self._mine: dict[str, int] = {}  # with ``each``: arrivals per lane, in this process
         self.arrived, self.go = ctx.Event(), ctx.Event()
 
-    def picks(self, op: str, obj: str, lane: str) -> bool:
+    def picks(self, op: str, obj: str, lane: str, value: Any = None) -> bool:
         """Count an arrival; whether it is the one this gate holds."""
         if op != self.op or self.obj not in (None, obj) or self.lane not in (None, lane):
+            return False
+        if self.value is not None and value != self.value:
             return False
         if self.each:
             self._mine[lane] = self._mine.get(lane, 0) + 1
@@ -105,7 +110,7 @@ class Observation:
         if phase != "end" and self.gates:
             lane = lane_name()
             with self.counting:  # one arrival at a time, seen by every gate in turn
-                picked = [g for g in self.gates if g.picks(op, obj, lane)]
+                picked = [g for g in self.gates if g.picks(op, obj, lane, value)]
         for gate in picked:
             if gate.before:
                 self._hold(gate)

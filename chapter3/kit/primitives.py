@@ -150,6 +150,17 @@ class Task:
             return self.func(*args, **kwargs)
 
 
+class Applied(Task):
+    """An ``apply`` task: its ``args`` arrive as given and are spread here, inside the
+    span, so a bad ``args`` fails as in a plain pool (``calculator() argument after *
+    must be an iterable, not int``)."""
+
+    def __call__(self, args, kwds):
+        obs = worker[0]
+        with obs.span("task", getattr(self.func, "__name__", "task"), args or kwds):
+            return self.func(*args, **kwds)
+
+
 class Pool(_Wrapped):
     """A pool whose workers are observed, and whose tasks and callbacks are recorded."""
 
@@ -164,8 +175,8 @@ class Pool(_Wrapped):
         return recorded
 
     def apply_async(self, func, args=(), kwds=None, callback=None, error_callback=None):
-        task = Task(func)
-        return self._real.apply_async(task, args, kwds or {}, self._callback(callback),
+        task = Applied(func)
+        return self._real.apply_async(task, (args, kwds or {}), {}, self._callback(callback),
                                       error_callback)  # fmt: skip
 
     def map_async(self, func, iterable, chunksize=None, callback=None, error_callback=None):
@@ -174,7 +185,7 @@ class Pool(_Wrapped):
                                     error_callback)  # fmt: skip
 
     def apply(self, func, args=(), kwds=None):
-        return self._real.apply(Task(func), args, kwds or {})
+        return self._real.apply(Applied(func), (args, kwds or {}))
 
     def map(self, func, iterable, chunksize=None):
         return self._real.map(Task(func), iterable, chunksize)

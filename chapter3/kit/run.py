@@ -9,7 +9,9 @@ observed run, for the site).
 A key may name a *variant*: ``process_sync.ex3_09_buns@buffer_10`` is the listing
 ``ex3_09_buns`` run with the arguments its section's ``VARIANTS`` gives that name
 (on top of the quick settings, with ``--quick``) — the same program, another setting,
-as the chapter's "change the queue length to 10".
+as the chapter's "change the queue length to 10". A key its section lists in ``WHOLE``
+is captured as a whole program in a fresh interpreter (:mod:`chapter3.kit.program`):
+nothing joins or stops its children but the interpreter's own exit.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import multiprocessing
 import sys
 from typing import Any
 
+from chapter3.kit import program
 from chapter3.kit.listing import observe
 
 STOP_AFTER = 5.0  # seconds a run's leftover processes get after main returned
@@ -61,15 +64,24 @@ def capture(
 ) -> dict:
     """One observed run of a listing, as JSON-ready data."""
     params = params_of(key, quick)
-    run = observe(listing_of(key).main, method, lang, stop_after=stop_after, **params)
+    method = method or multiprocessing.get_start_method()
+    section, name = _section(key)
+    if key.rpartition(".")[2] in getattr(section, "WHOLE", ()):
+        done, timeline = program.run(listing_of(key).__name__, method, params, lang)
+        if done.returncode != 0:
+            raise RuntimeError(f"{key} exited with {done.returncode}:\n{done.stderr[-2000:]}")
+        result, stopped = timeline.of("return")[-1].value, []
+    else:
+        run = observe(listing_of(key).main, method, lang, stop_after=stop_after, **params)
+        timeline, result, stopped = run.timeline, run.result, list(run.stopped)
     return {
         "key": key,
-        "method": method or multiprocessing.get_start_method(),
+        "method": method,
         "lang": lang,
         "params": params,
-        "events": [dataclasses.asdict(e) for e in run.timeline],
-        "result": json.loads(json.dumps(run.result, default=repr, ensure_ascii=False)),
-        "stopped": list(run.stopped),
+        "events": [dataclasses.asdict(e) for e in timeline],
+        "result": json.loads(json.dumps(result, default=repr, ensure_ascii=False)),
+        "stopped": stopped,
     }
 
 

@@ -165,3 +165,12 @@ def leaves_threads(stop, seconds=0.05):
     Thread(target=stop.wait, args=(30,), name="sleepy", daemon=True).start()
     go.set()
     return "returned"
+
+
+def bad_args(ctx=multiprocessing):
+    """A pool task given ``args=3`` (no tuple): the error its ``get()`` raises."""
+    with ctx.Pool(1) as p:
+        try:
+            p.apply_async(_cube, 3).get(30)
+        except TypeError as e:
+            return str(e)

@@ -111,6 +111,23 @@ def test_pool_tasks_run_in_workers_and_callbacks_in_the_parent(ctx):
     assert all(e.lane.startswith("MainProcess/") for e in callbacks), "a parent's thread"
 
 
+def test_a_gate_can_hold_the_task_run_with_one_argument(ctx):
+    with watching(samples.pool, ctx.get_start_method()) as watch:
+        gate = watch.gate("task", value=(3,))  # map_async's task for 3, whoever takes it
+        watch.start()
+        assert gate.arrived.wait(30)
+        assert watch.until(lambda tl: len([s for s in tl.spans("task") if s.end < math.inf]) == 3)
+        assert [s.value for s in watch.timeline().open("task")] == [[3]]
+        gate.go.set()
+        assert watch.wait().result == [8, [1, 8, 27]]
+
+
+def test_an_observed_pool_fails_on_bad_args_as_a_plain_pool_does(ctx):
+    observed = observe(samples.bad_args, ctx.get_start_method()).result
+    assert observed == samples.bad_args(ctx)  # the same message: the kit adds nothing to it
+    assert "_cube() argument after * must be an iterable, not int" in observed
+
+
 def test_pipes_and_queues_carry_their_values(ctx):
     run = observe(samples.messages, ctx.get_start_method())
     assert run.result == ("ping", [1, "two"])
@@ -325,3 +342,11 @@ def test_blocked_waits_for_n_lanes_asleep_in_an_op_and_names_them(ctx):
             watch.blocked("acquire", "Semaphore-1", 3, timeout=0.3)  # only two wait
         gate.go.set()
         watch.wait()
+
+
+def test_a_timeline_skips_a_line_still_being_written():
+    with recording() as rec:
+        rec.write("print", value="whole")
+        with open(rec.path, "a", encoding="utf-8") as f:
+            f.write('{"lane": "x", "pid": 1, "t": 0.0, "op": "pri')  # a write caught half-way
+        assert [e.value for e in rec.timeline()] == ["whole"]

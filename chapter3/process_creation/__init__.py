@@ -11,7 +11,8 @@ a whole program — its exit, its missing guard, ``python -O``, a main process k
 and those tests run the program in a fresh interpreter (``chapter3.kit.program``).
 
 ``QUICK`` holds each program's short settings (the site's runs, ``--quick``);
-``VARIANTS`` names other settings of the same program. This file imports nothing:
+``VARIANTS`` names other settings of the same program; ``WHOLE``, the runs the site
+shows as whole programs (``chapter3.kit.program``). This file imports nothing:
 spawned children import it.
 """
 
@@ -34,3 +35,7 @@ QUICK = {
 VARIANTS = {
     "ex3_01_no_join@daemon": {"daemon": True},
 }
+
+#: Runs the site shows as whole programs, each in a fresh interpreter: what they show is
+#: what the interpreter does after the program's last line (join or terminate a child).
+WHOLE = ("ex3_01_no_join", "ex3_01_no_join@daemon")
