@@ -65,7 +65,7 @@ def capture(
     """One observed run of a listing, as JSON-ready data."""
     params = params_of(key, quick)
     method = method or multiprocessing.get_start_method()
-    section, name = _section(key)
+    section = _section(key)[0]
     if key.rpartition(".")[2] in getattr(section, "WHOLE", ()):
         done, timeline = program.run(listing_of(key).__name__, method, params, lang)
         if done.returncode != 0:
