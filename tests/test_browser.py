@@ -90,7 +90,7 @@ def browser():
 def page(browser, request):
     """A fresh page; every request it makes is kept in ``page.requests``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(60_000)  # what a page shows, not how fast: cores may be busy
     tab = context.new_page()
     tab.requests = []
     tab.on("request", lambda r: tab.requests.append(r.url))

@@ -136,17 +136,19 @@ class Shared(_Wrapped):
 
 
 class Task:
-    """A pool task: the function, run in a ``task`` span by the worker that takes it.
+    """A pool task: the function, run in a ``task`` span by the worker that takes it. The
+    span is named after the function and the pool method that handed it over
+    (``calculator via map_async``): two methods may hand over the same arguments.
 
     It carries no observation (tasks cross a queue, where locks may not go): the worker
     uses the one its initializer installed."""
 
-    def __init__(self, func):
+    def __init__(self, func, via: str):
         self.func = func
+        self.name = f"{getattr(func, '__name__', 'task')} via {via}"
 
     def __call__(self, *args, **kwargs):
-        obs = worker[0]
-        with obs.span("task", getattr(self.func, "__name__", "task"), args or kwargs):
+        with worker[0].span("task", self.name, args or kwargs):
             return self.func(*args, **kwargs)
 
 
@@ -156,8 +158,7 @@ class Applied(Task):
     must be an iterable, not int``)."""
 
     def __call__(self, args, kwds):
-        obs = worker[0]
-        with obs.span("task", getattr(self.func, "__name__", "task"), args or kwds):
+        with worker[0].span("task", self.name, args or kwds):
             return self.func(*args, **kwds)
 
 
@@ -175,20 +176,20 @@ class Pool(_Wrapped):
         return recorded
 
     def apply_async(self, func, args=(), kwds=None, callback=None, error_callback=None):
-        task = Applied(func)
+        task = Applied(func, "apply_async")
         return self._real.apply_async(task, (args, kwds or {}), {}, self._callback(callback),
                                       error_callback)  # fmt: skip
 
     def map_async(self, func, iterable, chunksize=None, callback=None, error_callback=None):
-        task = Task(func)
+        task = Task(func, "map_async")
         return self._real.map_async(task, iterable, chunksize, self._callback(callback),
                                     error_callback)  # fmt: skip
 
     def apply(self, func, args=(), kwds=None):
-        return self._real.apply(Applied(func), (args, kwds or {}))
+        return self._real.apply(Applied(func, "apply"), (args, kwds or {}))
 
     def map(self, func, iterable, chunksize=None):
-        return self._real.map(Task(func), iterable, chunksize)
+        return self._real.map(Task(func, "map"), iterable, chunksize)
 
     def join(self) -> None:
         with self._obs.span("join", self.name):

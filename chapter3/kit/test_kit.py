@@ -105,6 +105,7 @@ def test_pool_tasks_run_in_workers_and_callbacks_in_the_parent(ctx):
     tl = run.timeline
     tasks = tl.spans("task")
     assert sorted(s.value for s in tasks) == [[1], [2], [2], [3]]
+    assert [s.value for s in tl.spans("task", "_cube via apply_async")] == [[2]]  # who gave it
     assert all("PoolWorker" in s.lane for s in tasks)
     callbacks = tl.of("callback")
     assert [e.value for e in callbacks] == [8, [1, 8, 27]]

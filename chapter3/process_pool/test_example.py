@@ -21,6 +21,7 @@ from chapter3.process_pool import ex3_10_async_pool, without_join
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = re.compile(r"(Fork|Spawn|ForkServer)PoolWorker-\d+")
 MAIN = "MainProcess"
+APPLIED, MAPPED = "calculator via apply_async", "calculator via map_async"  # task spans
 
 
 def said(tl, lane=MAIN) -> list[float]:
@@ -60,16 +61,16 @@ def test_example_3_10_what_every_run_prints_in_the_same_order(example):
     assert sorted(repr(e.value) for e in tl.of("callback")) == ["1", "8", "[1, 8, 27]"]
     announced = said(tl)  # apply_async:, the value of get(), map_async:
     assert len(announced) == 3
-    given = [s for s in tl.spans("task") if s.start < announced[2]]  # the apply_async tasks
+    given = tl.spans("task", APPLIED)
     assert sorted(s.value for s in given) == [[1], [2], [3]]
     (third,) = [s for s in given if s.value == [3]]
     assert third.end < announced[1] < announced[2]
     for x in (1, 2):  # each callback after its own task's computation
         (task,) = [s for s in given if s.value == [x]]
         assert callback(tl, x**3).t > task.end
-    mapped = [s for s in tl.spans("task") if s.start > announced[2]]
+    mapped = tl.spans("task", MAPPED)
     whole = callback(tl, [1, 8, 27])
-    assert len(mapped) == 3 and all(s.end < whole.t for s in mapped)
+    assert len(mapped) == 3 and all(announced[2] < s.start and s.end < whole.t for s in mapped)
     assert len(worker_prints(tl)) == 6
     (join,) = tl.spans("join", "Pool-1")
     assert all(e.t < join.end for e in tl.of("callback"))
@@ -78,7 +79,7 @@ def test_example_3_10_what_every_run_prints_in_the_same_order(example):
 @pytest.mark.claim("example-3-10-callback-line-can-come-late")
 def test_example_3_10_a_callback_line_after_map_async(ctx):
     with watching(ex3_10_async_pool.main, ctx.get_start_method()) as watch:
-        second = watch.gate("task", value=(2,))  # the second task waits...
+        second = watch.gate("task", APPLIED, value=(2,))  # the second task waits...
         watch.start(processes=2)
         assert second.arrived.wait(30)
         assert watch.until(lambda tl: len(said(tl)) == 3)  # ...until main said map_async:
@@ -86,16 +87,15 @@ def test_example_3_10_a_callback_line_after_map_async(ctx):
         run = watch.wait()
     tl = run.timeline
     announced = said(tl)
-    held = [s for s in tl.spans("task") if s.value == [2]]
-    assert held[0].start < announced[2]  # it was the apply_async task that was held
-    assert announced[1] < announced[2] < callback(tl, 8).t
+    (held,) = [s for s in tl.spans("task", APPLIED) if s.value == [2]]
+    assert announced[1] < announced[2] < held.end < callback(tl, 8).t
     assert run.result["third"] == 27
 
 
 @pytest.mark.claim("example-3-10-map-async-line-position")
 def test_without_get_map_async_line_can_be_first(ctx):
     with watching(ex3_10_async_pool.main, ctx.get_start_method()) as watch:
-        held = [watch.gate("task", nth=k) for k in (1, 2, 3)]  # every apply_async task
+        held = [watch.gate("task", APPLIED, nth=k) for k in (1, 2, 3)]  # every apply_async task
         watch.start(use_get=False)
         assert watch.until(lambda tl: len(said(tl)) == 2)
         for gate in held:
