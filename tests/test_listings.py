@@ -108,11 +108,10 @@ def test_a_run_shown_whole_is_the_program_s_own_exit():
     from chapter3.kit.run import capture
 
     run = capture("process_creation.ex3_01_no_join@daemon", "fork")
-    ops = [(e["op"], e["phase"], e["value"]) for e in run["events"] if e["lane"] == "MainProcess"]
-    returned = next(i for i, (op, _, _) in enumerate(ops) if op == "return")
-    joins = [(i, value) for i, (op, phase, value) in enumerate(ops) if op == "join" and phase]
-    assert [value for _, value in joins] == [None, -15]  # the exit handler's terminate, join
-    assert all(i > returned for i, _ in joins)  # after the program's last line
+    ops = [(e["op"], e["value"]) for e in run["events"] if e["lane"] == "MainProcess"]
+    returned = ops.index(("return", run["result"]))
+    assert ops[-1] == ("exitcode", -15)  # the exit handler terminated it
+    assert all(i > returned for i, (op, _) in enumerate(ops) if op == "join")  # the handler's
 
 
 @pytest.mark.parametrize("path", listings(), ids=key)

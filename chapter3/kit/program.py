@@ -8,7 +8,9 @@ still running), a program without the ``if __name__ == "__main__":`` guard, ``py
 nothing here joins or stops a child on the program's behalf: the events go to
 ``TIMELINE`` (the caller's file, left in place — a process killed half-way loses
 nothing it wrote), and when the program's code is done a ``return`` event (with what
-``main`` returned) marks the moment; what follows is the interpreter's exit.
+``main`` returned) marks the moment; what follows is the interpreter's exit. Once
+``multiprocessing``'s exit handler has run, an ``exitcode`` event per child says what the
+program knows of it then (``None``: it was left running, unwaited).
 
 ``PARAMS`` (JSON) are passed to the listing's ``main`` (or ``MODULE:FUNCTION``), with an
 observed context. With ``PARAMS`` ``-`` the module is run as ``__main__`` instead, as
@@ -20,10 +22,12 @@ called by the program's own last lines is observed too, and so are its children.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import runpy
 import subprocess
@@ -40,11 +44,28 @@ PRIMITIVES = ("Process", "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Even
               "Condition", "Queue", "Pipe", "Value", "Array", "Pool")  # fmt: skip
 
 
+def exit_codes_after_exit_handler(rec: Recorder, ctx: ObservedContext) -> None:
+    """Have ``multiprocessing``'s exit handler (it joins the children still running, and
+    first terminates the daemons) followed by an ``exitcode`` event for each child: the
+    exit code the program learnt, without waiting for any child itself."""
+    handler = multiprocessing.util._exit_function
+
+    def then_record() -> None:
+        handler()
+        for p in ctx.processes:
+            popen = getattr(p, "_popen", None)
+            rec.write("exitcode", p.name, value=None if popen is None else popen.returncode)
+
+    atexit.unregister(handler)
+    atexit.register(then_record)
+
+
 def run_as_main(rec: Recorder, method: str, lang: str, module: str) -> None:
     """Run ``module`` as ``__main__`` with ``multiprocessing``'s primitives observed."""
     multiprocessing.set_start_method(method)
     obs = Observation(rec, ("__main__",), lang)
     ctx = ObservedContext(obs, method)
+    exit_codes_after_exit_handler(rec, ctx)
     for name in PRIMITIVES:
         setattr(multiprocessing, name, getattr(ctx, name))
     sys.stdout = _Lines(obs, sys.stdout)
@@ -110,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     name, _, function = module.partition(":")  # MODULE[:FUNCTION], main by default
     entry = getattr(importlib.import_module(name), function or "main")
-    result = Watch(entry, method, rec, lang, tee=False)._main(json.loads(params))
+    watch = Watch(entry, method, rec, lang, tee=False)
+    exit_codes_after_exit_handler(rec, watch.ctx)
+    result = watch._main(json.loads(params))
     rec.write("return", value=result)
     return 0
 
