@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -16,6 +17,11 @@ import pytest
 
 from book.cpu_slot import slot
 from book.report import report_path
+
+try:
+    import fcntl
+except ImportError:  # Windows: each xdist worker builds its own site
+    fcntl = None
 
 pytest_plugins = ["pytester"]
 
@@ -120,24 +126,46 @@ def project(pytester, monkeypatch) -> Project:
     return Project(pytester)
 
 
+@contextlib.contextmanager
+def made_once(tmp_path_factory, name: str):
+    """A folder ``name`` shared by the xdist workers of this run, held by one at a time:
+    the first makes what goes in it, the others find it made."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") and fcntl else base
+    folder = shared / name
+    folder.mkdir(exist_ok=True)
+    with open(shared / f"{name}.lock", "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def site_report(tmp_path_factory) -> Path:
-    """A copy of the report the site is built from: the check reads the same data."""
-    copy = tmp_path_factory.mktemp("report") / "claims.json"
-    source = report_path(ROOT)
-    if source.exists():
-        shutil.copy(source, copy)
-    return copy
+    """A copy of the report the site is built from: the check reads the same data. One
+    copy per run, for every xdist worker."""
+    with made_once(tmp_path_factory, "report") as folder:
+        copy, source = folder / "claims.json", report_path(ROOT)
+        if not copy.exists() and source.exists():
+            shutil.copy(source, copy)
+        return copy
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, site_report) -> Path:
-    """The site, built strictly in both languages, without rerunning the claim tests.
+    """The site, built strictly in both languages, without rerunning the claim tests;
+    once per run, for every xdist worker.
 
     ``BOOK_SITE=<dir>`` names a site already built (by ``mkdocs build``) to check instead."""
     if os.environ.get("BOOK_SITE"):
         return Path(os.environ["BOOK_SITE"])
-    out = tmp_path_factory.mktemp("site")
+    with made_once(tmp_path_factory, "site") as out:
+        if not (out / "index.html").exists():
+            _build(out, site_report)
+        return out
+
+
+def _build(out: Path, site_report: Path) -> None:
     env = {
         **os.environ,
         "BOOK_VERIFY": "0",
@@ -155,4 +183,3 @@ def built_site(tmp_path_factory, site_report) -> Path:
             check=False,
         )
     assert done.returncode == 0, done.stderr[-5000:]
-    return out

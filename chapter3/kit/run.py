@@ -3,8 +3,9 @@
 ``python -m chapter3.<section>.<listing>`` runs the plain program, at the chapter's
 settings. This runner adds what the book needs: ``--quick`` (the short settings the
 site uses, from the section's ``QUICK``), ``--lang en`` (the program's output in
-English, in every process), ``--method`` (a start method), and ``--json`` (the whole
-observed run, for the site).
+English, in every process), ``--method`` (a start method; given again, the listing runs
+once under each, one after another), and ``--json`` (the whole observed run, for the
+site).
 
 A key may name a *variant*: ``process_sync.ex3_09_buns@buffer_10`` is the listing
 ``ex3_09_buns`` run with the arguments its section's ``VARIANTS`` gives that name
@@ -90,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("listing", help="<section>.<listing>, e.g. process_sync.ex3_07_semaphore")
     parser.add_argument("--quick", action="store_true", help="the short settings of the site")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
-    parser.add_argument("--method", choices=multiprocessing.get_all_start_methods())
+    parser.add_argument("--method", choices=multiprocessing.get_all_start_methods(),
+                        action="append", help="a start method (again: run under each)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print the observed run as JSON")
     parser.add_argument(
         "--stop-after",
@@ -99,17 +101,24 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds to wait, once main returned, for the processes it left running",
     )
     args = parser.parse_args(argv)
+    methods = args.method or [None]
     if args.json:
-        data = capture(args.listing, args.method, args.lang, args.quick, args.stop_after)
+        if len(methods) > 1:
+            parser.error("--json takes one --method")
+        data = capture(args.listing, methods[0], args.lang, args.quick, args.stop_after)
         json.dump(data, sys.stdout, ensure_ascii=False)
         return 0
     params = params_of(args.listing, args.quick)
     main_ = listing_of(args.listing).main
-    run = observe(main_, args.method, args.lang, tee=True, stop_after=args.stop_after, **params)
-    if run.result is not None:
-        print(f"  · main() → {run.result!r}", file=sys.stderr)
-    if run.stopped:
-        print(f"  · still running, stopped by the book: {', '.join(run.stopped)}", file=sys.stderr)
+    for method in methods:
+        if len(methods) > 1:
+            print(f"  · {method}:", file=sys.stderr)
+        run = observe(main_, method, args.lang, tee=True, stop_after=args.stop_after, **params)
+        if run.result is not None:
+            print(f"  · main() → {run.result!r}", file=sys.stderr)
+        if run.stopped:
+            print(f"  · still running, stopped by the book: {', '.join(run.stopped)}",
+                  file=sys.stderr)  # fmt: skip
     return 0
 
 
