@@ -122,7 +122,7 @@ def collect(probe: Path) -> tuple[list[dict], dict[str, float]]:
 
 
 def table(label: str, units: dict, m: dict) -> str:
-    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = [
         f"## {label}",
         "",
