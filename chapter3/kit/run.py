@@ -22,7 +22,9 @@ import dataclasses
 import importlib
 import json
 import multiprocessing
+import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from chapter3.kit import program
@@ -84,6 +86,18 @@ def capture(
         "result": json.loads(json.dumps(result, default=repr, ensure_ascii=False)),
         "stopped": stopped,
     }
+
+
+def captured_fresh(key: str, method: str, timeout: float = 120) -> dict:
+    """:func:`capture` at quick settings, in a fresh interpreter: for a listing that
+    changes its own process (pins it to a CPU, lowers its recursion limit)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "chapter3.kit.run", key, "--quick", "--json", "--method", method],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True,
+        timeout=timeout, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,14 +11,13 @@ import multiprocessing.pool
 import os
 import re
 import signal
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from chapter3.kit.events import high_water_of
 from chapter3.kit.listing import observe, watching
+from chapter3.kit.run import captured_fresh
 from chapter3.process_pool import (
     apply_vs_apply_async,
     args_comma,
@@ -33,7 +32,6 @@ from chapter3.process_pool import (
     with_exit,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKER = re.compile(r"(Fork|Spawn|ForkServer)PoolWorker-\d+")
 MAIN = "MainProcess"
 
@@ -65,17 +63,8 @@ def test_pool_starts_its_workers_when_created(ctx):
 def test_default_size_counts_cpus_not_usable_cpus(ctx):
     if (os.cpu_count() or 1) < 2:
         pytest.skip("needs a machine with two CPUs or more")
-    key, method = "process_pool.pool_size@one_cpu", ctx.get_start_method()
-    done = subprocess.run(  # in a fresh interpreter: it pins its own process
-        [sys.executable, "-m", "chapter3.kit.run", key, "--quick", "--json", "--method", method],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)["result"]
+    # in a fresh interpreter: it pins its own process
+    result = captured_fresh("process_pool.pool_size@one_cpu", ctx.get_start_method())["result"]
     assert result["usable_cpus"] == 1
     # 3.11 and 3.12 count every CPU (os.cpu_count); 3.13 counts usable ones
     expected = 1 if sys.version_info >= (3, 13) else result["cpu_count"]

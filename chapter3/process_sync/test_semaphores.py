@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chapter3.kit.listing import observe, watching
+from chapter3.kit.run import captured_fresh
 from chapter3.process_sync import (
     ex3_07_calls_itself,
     ex3_07_semaphore,
@@ -117,18 +117,8 @@ def test_as_printed_the_script_does_nothing():
 
 @pytest.mark.claim("example-3-7-listing-calls-itself")
 def test_once_called_the_demo_never_returns(ctx):
-    key = "process_sync.ex3_07_calls_itself"  # in a fresh interpreter: it lowers the limit
-    method = ctx.get_start_method()
-    done = subprocess.run(
-        [sys.executable, "-m", "chapter3.kit.run", key, "--quick", "--json", "--method", method],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    # in a fresh interpreter: it lowers its recursion limit
+    data = captured_fresh("process_sync.ex3_07_calls_itself", ctx.get_start_method())
     result, events = data["result"], data["events"]
     assert result["returned"] is False  # it ended in RecursionError, never by returning
     started = [e for e in events if e["op"] == "started"]
