@@ -78,7 +78,7 @@ def area(test: str) -> str:
 
 
 def method_of(test: str) -> str:
-    m = re.search(r"\[(forkserver|fork|spawn)\b", test)
+    m = re.search(r"[\[-](forkserver|fork|spawn)[\]-]", test)
     return m.group(1) if m else "—"
 
 
