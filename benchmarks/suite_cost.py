@@ -55,6 +55,14 @@ def unit_cost(method: str, setup: str, start: str, one: str) -> float:
     return float(done.stdout.split()[-1])
 
 
+def interpreter_cost(imports: str) -> float:
+    """Seconds to start a fresh interpreter that runs ``imports`` and exits, the mean of ten."""
+    t = time.perf_counter()
+    for _ in range(10):
+        subprocess.run([sys.executable, "-c", imports], cwd=ROOT, check=True, timeout=120)
+    return (time.perf_counter() - t) / 10
+
+
 def run_suite(args: list[str], probe: Path) -> float:
     """Wall seconds of ``pytest args`` with the probe; the run's own output passes through."""
     env = {**os.environ, "BOOK_PROBE": str(probe)}
@@ -121,7 +129,7 @@ def collect(probe: Path) -> tuple[list[dict], dict[str, float]]:
     return lines, dict(sleeps)
 
 
-def table(label: str, units: dict, m: dict) -> str:
+def table(label: str, units: dict, interpreters: dict, m: dict) -> str:
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = [
         f"## {label}",
@@ -143,6 +151,8 @@ def table(label: str, units: dict, m: dict) -> str:
             f"| 启动并 join 一个进程 one process started and joined, {method} "
             f"| {bare * 1000:.0f} ms bare · {observed * 1000:.0f} ms observed by the kit |"
         )
+    for what, seconds in interpreters.items():
+        rows.append(f"| 一个新解释器 a fresh interpreter, {what} | {seconds * 1000:.0f} ms |")
     for name, c in m["groups"].items():
         kind, _, what = name.partition(": ")
         if kind == "count":
@@ -167,10 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="now", help="the name of this result")
     args, pytest_args = parser.parse_known_args(argv)
     units = {m: (unit_cost(m, *BARE), unit_cost(m, *OBSERVED)) for m in METHODS}
+    interpreters = {
+        "bare (`python -c pass`)": interpreter_cost("pass"),
+        "importing the kit's runner (`chapter3.kit.run`)": interpreter_cost(
+            "import chapter3.kit.run"
+        ),
+    }
     with tempfile.TemporaryDirectory(prefix="suite-cost-") as probe:
         wall = run_suite(pytest_args, Path(probe))
         lines, sleeps = collect(Path(probe))
-    text = table(args.label, units, model(lines, sleeps, wall))
+    text = table(args.label, units, interpreters, model(lines, sleeps, wall))
     print(text)
     save(args.label, text)
     return 0
