@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from book import live, render, report
@@ -70,6 +71,8 @@ def on_config(config):
         else:
             live.verify(stale, root)
             status = statuses(claims, tests, report.load(report_file), root)
+    if live.STATE["command"] != "serve":  # serve captures them in the background
+        capture_all(docs, root)
     order = {page_stem(path): i for i, path in enumerate(_nav_files(config["nav"] or []))}
     claims.sort(key=lambda c: (order.get(c.section, len(order)), c.section, c.lang, c.line))
     titles = {}
@@ -107,6 +110,22 @@ def _nav_files(nav) -> list[str]:
         value = next(iter(item.values())) if isinstance(item, dict) else item
         out += _nav_files(value) if isinstance(value, list) else [value]
     return out
+
+
+def capture_all(docs: Path, root: Path) -> None:
+    """Capture every run the pages show that is not cached yet, one per CPU at a time, so
+    that the pages find them cached: a run mostly waits (its listing simulates work with
+    sleeps), so runs side by side barely slow each other down."""
+    wanted = sorted(
+        {
+            (m.group("arg"), page_lang(path.relative_to(docs).as_posix()))
+            for path in docs.rglob("*.md")
+            for m, *_ in blocks(path.read_text(encoding="utf-8"))
+            if m.group("kind") == "run"
+        }
+    )
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(lambda run: captured_run(run[0], root, run[1]), wanted))
 
 
 def captured_run(key: str, root: Path = ROOT, lang: str = "zh", later: bool = False) -> dict | None:

@@ -17,6 +17,11 @@ START_METHODS = multiprocessing.get_all_start_methods()
 GRACE = 5.0  # seconds a test's leftovers get to finish before they count as leaks
 PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 
+if "forkserver" in START_METHODS:
+    # The fork server imports the kit once, so every child it forks has it already (an
+    # observed child unpickles its process class from it); __main__ is its default.
+    multiprocessing.set_forkserver_preload(["__main__", "chapter3.kit.observe"])
+
 
 @pytest.fixture(params=START_METHODS)
 def ctx(request):
