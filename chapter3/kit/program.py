@@ -1,5 +1,5 @@
-"""``python -m chapter3.kit.program TIMELINE METHOD LANG MODULE PARAMS``: a listing run as
-a whole program, in a fresh interpreter, observed.
+"""``python -m chapter3.kit.program TIMELINE METHOD LANG MODULE PARAMS [PACE]``: a listing
+run as a whole program, in a fresh interpreter, observed.
 
 Some claims are about what only a whole program shows: what the interpreter does once
 the program's last line has run (its exit handler joins or terminates the children
@@ -17,7 +17,9 @@ observed context. With ``PARAMS`` ``-`` the module is run as ``__main__`` instea
 ``python -m MODULE`` would
 (its guard, or its missing guard, decides what happens); then the ``multiprocessing``
 module itself is the observed context for this process, so a ``main(ctx=multiprocessing)``
-called by the program's own last lines is observed too, and so are its children.
+called by the program's own last lines is observed too, and so are its children, whose
+sleeps take ``PACE`` times what they ask (default 1): run whole, a program has the
+chapter's settings, and a claim about its guard need not wait the chapter's 5 seconds.
 """
 
 from __future__ import annotations
@@ -60,10 +62,11 @@ def exit_codes_after_exit_handler(rec: Recorder, ctx: ObservedContext) -> None:
     atexit.register(then_record)
 
 
-def run_as_main(rec: Recorder, method: str, lang: str, module: str) -> None:
-    """Run ``module`` as ``__main__`` with ``multiprocessing``'s primitives observed."""
+def run_as_main(rec: Recorder, method: str, lang: str, module: str, pace: float = 1.0) -> None:
+    """Run ``module`` as ``__main__`` with ``multiprocessing``'s primitives observed (and
+    its children's sleeps at ``pace``: a program run whole takes the chapter's settings)."""
     multiprocessing.set_start_method(method)
-    obs = Observation(rec, ("__main__",), lang)
+    obs = Observation(rec, ("__main__",), lang, pace=pace)
     ctx = ObservedContext(obs, method)
     exit_codes_after_exit_handler(rec, ctx)
     for name in PRIMITIVES:
@@ -79,9 +82,12 @@ def run_as_main(rec: Recorder, method: str, lang: str, module: str) -> None:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def command(module: str, method: str, params: dict | None, lang: str, path: str, flags=()):
-    """The command line that runs ``module`` as a program (``params=None``: as ``__main__``)."""
-    args = [path, method, lang, module, "-" if params is None else json.dumps(params)]
+def command(
+    module: str, method: str, params: dict | None, lang: str, path: str, flags=(), pace=1.0
+):
+    """The command line that runs ``module`` as a program (``params=None``: as ``__main__``,
+    its children sleeping at ``pace``)."""
+    args = [path, method, lang, module, "-" if params is None else json.dumps(params), str(pace)]
     return [sys.executable, *flags, "-m", "chapter3.kit.program", *args]
 
 
@@ -111,12 +117,12 @@ def started(
 
 def run(
     module: str, method: str, params: dict | None = None, lang: str = "zh", flags=(),
-    timeout: float = 120,
+    timeout: float = 120, pace: float = 1.0,
 ) -> tuple[subprocess.CompletedProcess, Timeline]:  # fmt: skip
     """Run the program to its end in a fresh interpreter: its exit status, stderr, and
     the timeline of every process it started."""
     with recording() as rec:
-        cmd = command(module, method, params, lang, rec.path, flags)
+        cmd = command(module, method, params, lang, rec.path, flags, pace)
         out, err = subprocess.DEVNULL, subprocess.PIPE
         done = subprocess.run(cmd, cwd=ROOT, env=environment(), stdout=out, stderr=err,
                               text=True, timeout=timeout, check=False)  # fmt: skip
@@ -124,10 +130,10 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    path, method, lang, module, params = argv if argv is not None else sys.argv[1:]
+    path, method, lang, module, params, *pace = argv if argv is not None else sys.argv[1:]
     rec = Recorder(path)
     if params == "-":
-        run_as_main(rec, method, lang, module)
+        run_as_main(rec, method, lang, module, float(pace[0]) if pace else 1.0)
         return 0
     name, _, function = module.partition(":")  # MODULE[:FUNCTION], main by default
     entry = getattr(importlib.import_module(name), function or "main")

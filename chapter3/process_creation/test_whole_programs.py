@@ -57,7 +57,8 @@ def role_of(proc: psutil.Process, main_pid: int, child_pid: int | None = None) -
 @pytest.mark.parametrize("guarded", [False, True], ids=["no-guard", "guard"])
 def test_main_guard_under_each_start_method(ctx, guarded):
     listing = ex3_01_one_child if guarded else ex3_01_as_printed
-    done, tl = program.run(listing.__name__, ctx.get_start_method())  # as python -m would
+    # as python -m would; the child sleeps a twentieth of the chapter's 5 s
+    done, tl = program.run(listing.__name__, ctx.get_start_method(), pace=0.05)
     assert done.returncode == 0  # the main program always finishes "normally"
     (child,) = [e.obj for e in tl.of("started")]
     (join,) = tl.spans("join", child)
