@@ -48,11 +48,6 @@ def params_of(key: str, quick: bool = True) -> dict[str, Any]:
     return params
 
 
-def quick_params(key: str) -> dict[str, Any]:
-    """The quick settings of ``<section>.<listing>[@<variant>]``."""
-    return params_of(key, quick=True)
-
-
 def listing_of(key: str):
     """The listing module a key names."""
     return importlib.import_module(f"chapter3.{key.partition('@')[0]}")
