@@ -132,15 +132,19 @@ def test_four_seats_for_five_everybody_eats(ctx):
             return sum(g.arrived.is_set() for g in holding) == 4 and len(standing) == 1
 
         assert watch.until(four_seated_one_standing)
+        now = watch.timeline()
+        (standing,) = [s.lane for s in now.open("acquire", seats)]
+        seated = {s.lane for s in now.open("gate")}
         for gate in holding:
             gate.go.set()
         run = watch.wait()
     assert run.result == [2] * N
+    assert len(seated) == N - 1 and standing not in seated  # holding no fork while it waits
     tl = run.timeline
     assert tl.high_water("hold", seats) == N - 1  # four at the table, never five
-    held = [s for s in tl.spans("gate")]
-    kept = [s for s in tl.spans("acquire", seats) if any(s.overlaps(g) for g in held)]
-    assert any(s.end - s.start > 0 and s.lane not in {g.lane for g in held} for s in kept)
+    released = min(s.end for s in tl.spans("gate") if s.lane in seated)
+    waited = next(s for s in tl.spans("acquire", seats) if s.lane == standing)
+    assert waited.end > released  # the fifth sat down only once one of the four got up
     _no_neighbours_together(tl)
 
 
