@@ -171,7 +171,10 @@ EXPECTED_TREES = {  # on POSIX; Windows has spawn only, and see the next test
 def test_python_processes_of_a_one_child_program(ctx):
     method = ctx.get_start_method()
     with program.started(ex3_01_one_child.__name__, method, {"seconds": 60}) as (proc, rec):
-        assert until(lambda: rec.timeline().open("sleep")), "the child never got to its sleep"
+        # the parent writes "started" once start() returns: the child may be asleep before
+        assert until(lambda: rec.timeline().open("sleep") and rec.timeline().of("started")), (
+            "the child never got to its sleep"
+        )
         (started,) = rec.timeline().of("started")
         me = psutil.Process(proc.pid)
         tree = [(p.pid, p.ppid(), role_of(p, me.pid, started.value))
