@@ -2,7 +2,8 @@
 
 Every test of a run holds a shared slot; a test marked ``exclusive`` holds it
 alone (a readers–writers lock on a file, across the pytest-xdist workers of
-the run), then checks that no other program keeps the CPUs busy. Loaded for
+the run), then checks that no other program keeps the CPUs busy. The plugin also
+sets how many workers ``-n auto`` starts and puts the timing claims first. Loaded for
 every run by ``-p book.cpu_slot`` in ``pyproject.toml``.
 """
 
@@ -22,6 +23,24 @@ except ImportError:  # Windows: no slot; timing tests share the CPUs with the ru
     fcntl = None
 
 QUIET = 50.0  # % of one CPU that other programs may use while a timing claim measures
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: two workers per CPU. Most tests wait (on a child, a queue, a gate, a
+    sleep the listing asks for) far more than they compute: one worker per CPU left the
+    CPUs idle more than half of the run. Timing claims still run alone (the slot)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own setting wins
+    return 2 * (os.cpu_count() or 1)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly has shuffled them
+def pytest_collection_modifyitems(items):
+    """Timing claims first, the rest after, each group in its (random) order: the
+    workers start on them together, so they run one after another with the rest of the
+    suite not yet started, instead of each waiting for every worker to come free."""
+    items.sort(key=lambda item: item.get_closest_marker("exclusive") is None)
 
 
 def pytest_configure(config):
@@ -99,16 +118,26 @@ def slot(exclusive: bool = False):
     """Hold the run's CPU slot: shared, or ``exclusive`` (nothing else of the run runs).
 
     Fixtures wider than a test are set up before ``cpu_slot``, so they take the slot
-    themselves with this: a session's site build takes it alone, so that the example
-    runs it records are not slowed down by the rest of the suite."""
+    themselves with this, and so do the site's captures of timed runs (``TIMED``).
+    A waiting exclusive holder goes first: it holds the turnstile, which a shared
+    holder passes on its way in, so the shared ones cannot keep it out for ever
+    (``flock`` alone has no such order)."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of a run
     if fcntl is None or not run:  # no workers: nothing else of this run is running
         yield
         return
-    with open(Path(tempfile.gettempdir()) / f"pytest-cpu-slot-{run}.lock", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+    base = Path(tempfile.gettempdir()) / f"pytest-cpu-slot-{run}"
+    with open(f"{base}.turnstile", "w") as turnstile, open(f"{base}.lock", "w") as f:
         try:
+            if exclusive:
+                fcntl.flock(turnstile, fcntl.LOCK_EX)  # no new shared holder from now on
+                fcntl.flock(f, fcntl.LOCK_EX)  # once the shared ones have finished
+            else:
+                fcntl.flock(turnstile, fcntl.LOCK_SH)  # waits while an exclusive one waits
+                fcntl.flock(f, fcntl.LOCK_SH)
+                fcntl.flock(turnstile, fcntl.LOCK_UN)
             yield
         finally:
             with contextlib.suppress(OSError):
                 fcntl.flock(f, fcntl.LOCK_UN)
+                fcntl.flock(turnstile, fcntl.LOCK_UN)

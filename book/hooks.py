@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from book import live, render, report
+from book.cpu_slot import slot
 from book.sources import (
     ROOT,
     blocks,
@@ -113,9 +115,9 @@ def _nav_files(nav) -> list[str]:
 
 
 def capture_all(docs: Path, root: Path) -> None:
-    """Capture every run the pages show that is not cached yet, one per CPU at a time, so
-    that the pages find them cached: a run mostly waits (its listing simulates work with
-    sleeps), so runs side by side barely slow each other down."""
+    """Capture every run the pages show that is not cached yet, two per CPU at a time,
+    so that the pages find them cached: a run mostly waits (its listing simulates work
+    with sleeps), so runs side by side barely slow each other down."""
     wanted = sorted(
         {
             (m.group("arg"), page_lang(path.relative_to(docs).as_posix()))
@@ -124,7 +126,7 @@ def capture_all(docs: Path, root: Path) -> None:
             if m.group("kind") == "run"
         }
     )
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
         list(pool.map(lambda run: captured_run(run[0], root, run[1]), wanted))
 
 
@@ -142,14 +144,15 @@ def captured_run(key: str, root: Path = ROOT, lang: str = "zh", later: bool = Fa
     if later:  # mkdocs serve: the page now, the run when it is captured
         live.capture_later((name, stamp), lambda: captured_run(key, root, lang), root)
         return None
-    done = subprocess.run(
-        [sys.executable, "-m", *cmd],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    with slot(exclusive=timed(key)):  # built inside a test run: a timed run goes alone
+        done = subprocess.run(
+            [sys.executable, "-m", *cmd],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
     if done.returncode != 0:
         log.warning("book: the example %s failed to run:\n%s", key, done.stderr[-2000:])
         return None
@@ -160,6 +163,13 @@ def captured_run(key: str, root: Path = ROOT, lang: str = "zh", later: bool = Fa
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, cache)
     return data
+
+
+def timed(key: str) -> bool:
+    """Whether its section lists the run in ``TIMED``: a run about speed, which the page
+    would misrepresent if the rest of a test run shared the CPUs with it."""
+    section, _, name = key.partition("@")[0].rpartition(".")
+    return name in getattr(importlib.import_module(f"chapter3.{section}"), "TIMED", ())
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from pathlib import Path
 
 import psutil
+import pytest
 
 from book import cpu_slot
+from chapter3.kit.listing import asleep, until
 
 SPINNER = "import time\nwhile time.process_time() < 30: pass\n"
 
@@ -52,3 +58,51 @@ def test_an_ordinary_failure_has_no_cpu_section(project):
     done = project.run("-p", "book.cpu_slot")
     assert done.ret == 1, done.outlines
     assert "CPU time used" not in "\n".join(done.outlines)
+
+
+@pytest.mark.skipif(cpu_slot.fcntl is None, reason="no CPU slot where there is no fcntl")
+def test_a_waiting_timing_claim_goes_before_tests_that_come_after_it(monkeypatch):
+    flock = cpu_slot.fcntl
+    run = f"slot-test-{os.getpid()}-{time.monotonic_ns()}"
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", run)
+    base = Path(tempfile.gettempdir()) / f"pytest-cpu-slot-{run}"
+    order, inside, leave = [], threading.Event(), threading.Event()
+
+    def ordinary(name, wait=False):
+        with cpu_slot.slot():
+            order.append(f"{name} in")
+            inside.set()
+            assert not wait or leave.wait(30)
+            order.append(f"{name} out")
+
+    def timing():
+        with cpu_slot.slot(exclusive=True):
+            order.append("timing in")
+
+    def in_line() -> bool:  # the timing claim holds the turnstile: newcomers must wait
+        with open(f"{base}.turnstile", "w") as f:
+            try:
+                flock.flock(f, flock.LOCK_SH | flock.LOCK_NB)
+            except BlockingIOError:
+                return True
+            flock.flock(f, flock.LOCK_UN)
+            return False
+
+    first = threading.Thread(target=ordinary, args=("first", True))
+    claim, late = threading.Thread(target=timing), threading.Thread(target=ordinary, args=("late",))
+    try:
+        first.start()
+        assert inside.wait(30)
+        claim.start()
+        assert until(in_line), "the timing claim never got in line"
+        late.start()
+        assert until(lambda: late.native_id and asleep(late.native_id))  # waiting to get in
+        assert order == ["first in"]  # the timing claim waits for the test already running
+        leave.set()
+        for t in (first, claim, late):
+            t.join(30)
+        assert order == ["first in", "first out", "timing in", "late in", "late out"]
+    finally:
+        leave.set()
+        for suffix in (".lock", ".turnstile"):
+            Path(f"{base}{suffix}").unlink(missing_ok=True)

@@ -18,6 +18,7 @@ CHAPTER = ROOT / "chapter3"
 LIMIT, MEDIAN = 50, 30
 #: Names that belong to the book's observation, never to a listing.
 RECORDING = {"rec", "Recorder", "recording", "span", "say", "mark", "Timeline", "observe"}
+PROCESSES = {"multiprocessing", "concurrent"}  # what a listing imports to start processes
 
 
 def listings() -> list:
@@ -33,6 +34,13 @@ def listings() -> list:
 
 def key(path) -> str:
     return f"{path.parent.name}.{path.stem}"
+
+
+def imports(tree: ast.Module) -> set[str]:
+    """The top-level packages a module imports."""
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    return {name.split(".")[0] for name in names}
 
 
 def code_lines(path) -> int:
@@ -63,9 +71,7 @@ def test_listings_are_short_and_report_their_median(capsys):
 def test_a_listing_is_a_plain_program(path):
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
-    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert not {m for m in imported if m.split(".")[0] in ("chapter3", "book")}, "imports the book"
+    assert not imports(tree) & {"chapter3", "book"}, "imports the book"
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     assert not names & RECORDING, f"recording calls: {sorted(names & RECORDING)}"
@@ -73,10 +79,17 @@ def test_a_listing_is_a_plain_program(path):
     assert any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in tree.body)
 
 
+def starts_processes(path) -> bool:
+    """Whether the listing imports what starts processes: if not, it runs the same under
+    every start method, and once is enough."""
+    return bool(imports(ast.parse(path.read_text(encoding="utf-8"))) & PROCESSES)
+
+
 @pytest.mark.parametrize("path", listings(), ids=key)
 def test_a_listing_runs_at_quick_settings_under_every_start_method(path):
     # one interpreter runs it under each start method in turn: two fewer to start
-    methods = [a for m in multiprocessing.get_all_start_methods() for a in ("--method", m)]
+    methods = multiprocessing.get_all_start_methods() if starts_processes(path) else [None]
+    methods = [a for m in methods if m for a in ("--method", m)]
     done = subprocess.run(
         [sys.executable, "-m", "chapter3.kit.run", key(path), "--quick", *methods],
         cwd=ROOT,
@@ -100,8 +113,9 @@ def test_every_listing_has_quick_settings_and_every_variant_names_a_listing(pack
     for variant, params in getattr(section, "VARIANTS", {}).items():
         listing, _, name = variant.partition("@")
         assert listing in names and name and params, variant
-    whole = set(getattr(section, "WHOLE", ()))
-    assert whole <= set(names) | set(getattr(section, "VARIANTS", {})), "WHOLE: unknown keys"
+    keys = set(names) | set(getattr(section, "VARIANTS", {}))
+    for table in ("WHOLE", "AS_MAIN", "STOP_AFTER", "TIMED"):
+        assert set(getattr(section, table, ())) <= keys, f"{table}: unknown keys"
 
 
 def test_a_run_shown_whole_is_the_program_s_own_exit():

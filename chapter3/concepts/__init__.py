@@ -24,3 +24,14 @@ QUICK = {
     "deadlock": {"patience": 1.0, "dump_after": 0.2},
     "numpy_threads": {"n": 1000, "size": 10_000_000},
 }
+
+#: Runs about timing (how fast, how parallel, how often switched): the site captures
+#: them with the CPUs to themselves when it is built inside a test run.
+TIMED = (
+    "parallel_vs_pinned",
+    "process_states",
+    "gil",
+    "start_cost",
+    "numpy_threads",
+    "preemptive_threads",
+)

@@ -12,7 +12,11 @@ A key may name a *variant*: ``process_sync.ex3_09_buns@buffer_10`` is the listin
 (on top of the quick settings, with ``--quick``) — the same program, another setting,
 as the chapter's "change the queue length to 10". A key its section lists in ``WHOLE``
 is captured as a whole program in a fresh interpreter (:mod:`chapter3.kit.program`):
-nothing joins or stops its children but the interpreter's own exit.
+nothing joins or stops its children but the interpreter's own exit. A listing with no
+``__main__`` guard, which its section lists in ``AS_MAIN`` with a pace, runs as
+``python -m`` would run it (importing it runs it), its children's sleeps at that pace.
+``STOP_AFTER`` gives a listing whose children never end by themselves (the lesson) a
+shorter wait than the default before the book stops them.
 """
 
 from __future__ import annotations
@@ -48,6 +52,18 @@ def params_of(key: str, quick: bool = True) -> dict[str, Any]:
     return params
 
 
+def setting(key: str, name: str, default: Any = None) -> Any:
+    """The key's entry (``listing`` or ``listing@variant``) in its section's ``name``
+    table (``AS_MAIN``, ``STOP_AFTER``)."""
+    return getattr(_section(key)[0], name, {}).get(key.rpartition(".")[2], default)
+
+
+def whole(key: str) -> bool:
+    """Whether the book runs this listing as a whole program (``WHOLE``, ``AS_MAIN``)."""
+    section, name = _section(key)
+    return name in getattr(section, "WHOLE", ()) or setting(key, "AS_MAIN") is not None
+
+
 def listing_of(key: str):
     """The listing module a key names."""
     return importlib.import_module(f"chapter3.{key.partition('@')[0]}")
@@ -58,18 +74,21 @@ def capture(
     method: str | None = None,
     lang: str = "zh",
     quick: bool = True,
-    stop_after: float = STOP_AFTER,
+    stop_after: float | None = None,
 ) -> dict:
     """One observed run of a listing, as JSON-ready data."""
     params = params_of(key, quick)
     method = method or multiprocessing.get_start_method()
-    section = _section(key)[0]
-    if key.rpartition(".")[2] in getattr(section, "WHOLE", ()):
-        done, timeline = program.run(listing_of(key).__name__, method, params, lang)
+    pace = setting(key, "AS_MAIN")
+    if whole(key):
+        module = f"chapter3.{key.partition('@')[0]}"  # not imported here: it may run
+        as_main = dict(params=None, pace=pace) if pace is not None else dict(params=params)
+        done, timeline = program.run(module, method, lang=lang, **as_main)
         if done.returncode != 0:
             raise RuntimeError(f"{key} exited with {done.returncode}:\n{done.stderr[-2000:]}")
         result, stopped = timeline.of("return")[-1].value, []
     else:
+        stop_after = setting(key, "STOP_AFTER", STOP_AFTER) if stop_after is None else stop_after
         run = observe(listing_of(key).main, method, lang, stop_after=stop_after, **params)
         timeline, result, stopped = run.timeline, run.result, list(run.stopped)
     return {
@@ -106,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stop-after",
         type=float,
-        default=STOP_AFTER,
-        help="seconds to wait, once main returned, for the processes it left running",
+        help="seconds to wait, once main returned, for the processes it left running "
+        f"(default: the listing's STOP_AFTER, or {STOP_AFTER:g})",
     )
     args = parser.parse_args(argv)
     methods = args.method or [None]
@@ -118,11 +137,16 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(data, sys.stdout, ensure_ascii=False)
         return 0
     params = params_of(args.listing, args.quick)
-    main_ = listing_of(args.listing).main
+    stop_after = args.stop_after or setting(args.listing, "STOP_AFTER", STOP_AFTER)
     for method in methods:
         if len(methods) > 1:
             print(f"  · {method}:", file=sys.stderr)
-        run = observe(main_, method, args.lang, tee=True, stop_after=args.stop_after, **params)
+        if whole(args.listing):  # in a fresh interpreter: shown once it has ended
+            data = capture(args.listing, method, args.lang, args.quick)
+            print("\n".join(e["value"] for e in data["events"] if e["op"] == "print"))
+            continue
+        main_ = listing_of(args.listing).main
+        run = observe(main_, method, args.lang, tee=True, stop_after=stop_after, **params)
         if run.result is not None:
             print(f"  · main() → {run.result!r}", file=sys.stderr)
         if run.stopped:

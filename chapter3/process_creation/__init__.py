@@ -12,13 +12,14 @@ and those tests run the program in a fresh interpreter (``chapter3.kit.program``
 
 ``QUICK`` holds each program's short settings (the site's runs, ``--quick``);
 ``VARIANTS`` names other settings of the same program; ``WHOLE``, the runs the site
-shows as whole programs (``chapter3.kit.program``). This file imports nothing:
+shows as whole programs (``chapter3.kit.program``); ``AS_MAIN`` and ``STOP_AFTER``, how
+the book runs the few that need it. This file imports nothing:
 spawned children import it.
 """
 
 QUICK = {
     "ex3_01_one_child": {"seconds": 0.3},
-    "ex3_01_as_printed": {"seconds": 0.3},
+    "ex3_01_as_printed": {},  # run as a program (AS_MAIN): the chapter's 5 s, paced
     "ex3_01_no_join": {"seconds": 0.3},
     "hello": {},
     "start_join": {"work": 0.3, "timeout": 0.1},
@@ -39,3 +40,11 @@ VARIANTS = {
 #: Runs the site shows as whole programs, each in a fresh interpreter: what they show is
 #: what the interpreter does after the program's last line (join or terminate a child).
 WHOLE = ("ex3_01_no_join", "ex3_01_no_join@daemon")
+
+#: Programs without the guard, which run when imported: the book runs them as ``python -m``
+#: would, their children sleeping this fraction of what they ask (0.06 × 5 s = 0.3 s).
+AS_MAIN = {"ex3_01_as_printed": 0.06}
+
+#: Seconds the book waits, once ``main`` has returned, before it stops the children of a
+#: listing whose children never end by themselves (default 5).
+STOP_AFTER = {"orphan": 0.5}

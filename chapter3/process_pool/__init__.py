@@ -48,3 +48,7 @@ VARIANTS = {
     "who_runs_what@chunks_of_3": {"chunksize": 3, "maxtasksperchild": 1},
     "with_exit@close_first": {"close_first": True, "work": 0.1},
 }
+
+#: Runs about timing (how long the pool takes): the site captures them with the CPUs to
+#: themselves when it is built inside a test run.
+TIMED = ("sync_vs_async", "pool_size")

@@ -10,8 +10,9 @@ the section's claims on what it sees.
 
 ``QUICK`` holds each program's short settings (the site's runs, ``--quick``);
 ``VARIANTS`` names other settings of the same program, run as
-``process_sync.<program>@<variant>``. This file imports nothing: spawned children
-import it.
+``process_sync.<program>@<variant>``; ``STOP_AFTER``, how long the book lets a program
+whose children never end run on before it stops them. This file imports nothing: spawned
+children import it.
 """
 
 QUICK = {
@@ -41,3 +42,7 @@ VARIANTS = {
     "ex3_09_buns@buffer_10": {"size": 10},
     "ex3_09_as_printed@buffer_10": {"size": 10},
 }
+
+#: Seconds the book waits, once ``main`` has returned, before it stops the children of a
+#: listing that never ends by itself (the default is 5): 例 3-9 as printed never does.
+STOP_AFTER = {"ex3_09_as_printed": 1.0}

@@ -40,3 +40,8 @@ QUICK = {
 VARIANTS = {
     "lost_update@locked": {"locked": True},
 }
+
+#: Runs about timing (how often threads lose updates, which depends on who else runs):
+#: the site captures them with the CPUs to themselves when it is built inside a test
+#: run.
+TIMED = ("race_survey",)

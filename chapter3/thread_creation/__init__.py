@@ -31,3 +31,7 @@ QUICK = {
     "thread_ids": {"n": 3},
     "daemon_at_exit": {},
 }
+
+#: Runs about timing (how fast threads and processes are): the site captures them with
+#: the CPUs to themselves when it is built inside a test run.
+TIMED = ("cpu_bound", "creation_cost", "gil_threads", "fetch_pages")
