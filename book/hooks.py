@@ -22,7 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from book import live, render, report
-from book.cpu_slot import slot
 from book.sources import (
     ROOT,
     blocks,
@@ -114,19 +113,21 @@ def _nav_files(nav) -> list[str]:
     return out
 
 
-def capture_all(docs: Path, root: Path) -> None:
-    """Capture every run the pages show that is not cached yet, two per CPU at a time,
-    so that the pages find them cached: a run mostly waits (its listing simulates work
+def capture_all(docs: Path, root: Path, only_timed: bool = False) -> None:
+    """Capture every run the pages show (``only_timed``: those its section lists in
+    ``TIMED``, one at a time) that is not cached yet, so that the pages find them cached;
+    the others two per CPU at a time: a run mostly waits (its listing simulates work
     with sleeps), so runs side by side barely slow each other down."""
     wanted = sorted(
         {
             (m.group("arg"), page_lang(path.relative_to(docs).as_posix()))
             for path in docs.rglob("*.md")
             for m, *_ in blocks(path.read_text(encoding="utf-8"))
-            if m.group("kind") == "run"
+            if m.group("kind") == "run" and (timed(m.group("arg")) or not only_timed)
         }
     )
-    with ThreadPoolExecutor(max_workers=2 * (os.cpu_count() or 1)) as pool:
+    workers = 1 if only_timed else 2 * (os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(lambda run: captured_run(run[0], root, run[1]), wanted))
 
 
@@ -144,15 +145,14 @@ def captured_run(key: str, root: Path = ROOT, lang: str = "zh", later: bool = Fa
     if later:  # mkdocs serve: the page now, the run when it is captured
         live.capture_later((name, stamp), lambda: captured_run(key, root, lang), root)
         return None
-    with slot(exclusive=timed(key)):  # built inside a test run: a timed run goes alone
-        done = subprocess.run(
-            [sys.executable, "-m", *cmd],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+    done = subprocess.run(
+        [sys.executable, "-m", *cmd],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     if done.returncode != 0:
         log.warning("book: the example %s failed to run:\n%s", key, done.stderr[-2000:])
         return None
@@ -167,7 +167,8 @@ def captured_run(key: str, root: Path = ROOT, lang: str = "zh", later: bool = Fa
 
 def timed(key: str) -> bool:
     """Whether its section lists the run in ``TIMED``: a run about speed, which the page
-    would misrepresent if the rest of a test run shared the CPUs with it."""
+    would misrepresent if the rest of a test run shared the CPUs with it (the suite's
+    site build captures these first, with the CPUs to themselves)."""
     section, _, name = key.partition("@")[0].rpartition(".")
     return name in getattr(importlib.import_module(f"chapter3.{section}"), "TIMED", ())
 

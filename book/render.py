@@ -186,7 +186,7 @@ def run_block(run: dict, lang: str, title: str) -> str:
     method = f" · {w['method']}: <code>{run['method']}</code>" if run["method"] else ""
     fence = "```"
     figure = (
-        f'<figure class="timeline-figure">{timeline_svg(events, lang, title)}'
+        f'<figure class="timeline-figure" data-search-exclude>{timeline_svg(events, lang, title)}'
         f"{timeline_svg(events, lang, title, width=NARROW)}"
         f"<figcaption>{w['figure']}: {escape(title)}</figcaption></figure>\n\n"
         if worth_drawing(events)

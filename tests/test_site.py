@@ -118,6 +118,22 @@ def test_each_page_switches_language_and_has_search(built_site):
 
 
 @pytest.mark.timeout(900)
+def test_the_search_index_leaves_the_timelines_out(built_site):
+    # their hover texts ("join ForkProcess-1 · blocked ... 0.070 s") made up most of the
+    # index, which every page downloads and indexes on load, and matched nothing useful
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    text = "\n".join(d["text"] for d in index["docs"])
+    hovers = {
+        t
+        for page in built_site.rglob("index.html")
+        for svg in re.findall(r'<svg class="timeline.*?</svg>', page.read_text("utf-8"), re.S)
+        for t in re.findall(r"<rect[^>]*><title>([^<]{12,})</title>", svg)
+    }
+    assert len(hovers) > 100, "no timeline found on the pages"
+    assert [t for t in hovers if t in text] == []
+
+
+@pytest.mark.timeout(900)
 def test_every_example_run_shows_output_and_a_timeline_worth_drawing(built_site):
     drawn = 0
     for page in built_site.rglob("index.html"):
