@@ -12,7 +12,7 @@ import pytest
 
 from chapter3.kit import program, samples
 from chapter3.kit.events import Event, Timeline, high_water_of, recording
-from chapter3.kit.listing import asleep, observe, watching
+from chapter3.kit.listing import asleep, observe, until, watching
 from chapter3.kit.observe import speaking
 
 
@@ -240,6 +240,7 @@ def test_a_run_ends_when_the_processes_main_left_running_end(ctx):
     assert nap.end < math.inf, "the run waited for the child main did not join"
     with watching(samples.leaves, method) as watch:
         watch.start(seconds=60)
+        assert until(watch.returned)  # main heard from its child (spawn takes a while)
         with pytest.raises(TimeoutError, match=r"returned, but napper still running"):
             watch.wait(timeout=0.3)
         assert watch.returned() and watch.stop() == ["napper"]
