@@ -97,7 +97,9 @@ def watched(server) -> None:
 def _work(root: Path) -> None:
     """The one background worker, for the server's life: verifications and captures one
     at a time (a capture beside a timing claim would take the CPUs it measures); the flag
-    after each verification and whenever nothing is left."""
+    after each verification and whenever nothing is left. It starts once the server
+    serves: the first build has the CPUs to itself, and the first page comes sooner."""
+    _watching.wait(120)
     while True:
         kind, job = _jobs.get()
         try:
