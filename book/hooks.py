@@ -199,4 +199,27 @@ def on_page_markdown(markdown, page, config, files):
         pieces.append("\n")
         last = m.end()
     pieces.append(markdown[last:])
-    return render.fold_printed("".join(pieces))
+    return _set_aside_drawings(render.fold_printed("".join(pieces)), src)
+
+
+SVG = re.compile(r'<svg class="timeline.*?</svg>', re.S)
+SLOT = re.compile(r'<svg data-drawing="(\d+)"></svg>')
+DRAWINGS: dict[str, list[str]] = {}  # by page source: what its slots stand for
+
+
+def _set_aside_drawings(markdown: str, src: str) -> str:
+    """Put an empty slot where each timeline drawing goes: its thousands of elements then
+    pass through neither Markdown nor the search index (which did not index them, but
+    parsed them: half of the build's time); ``on_post_page`` puts them back."""
+    drawings = DRAWINGS[src] = []
+
+    def slot(m: re.Match) -> str:
+        drawings.append(m.group(0))
+        return f'<svg data-drawing="{len(drawings) - 1}"></svg>'
+
+    return SVG.sub(slot, markdown)
+
+
+def on_post_page(output, page, config):
+    drawings = DRAWINGS.pop(page.file.src_uri, [])
+    return SLOT.sub(lambda m: drawings[int(m.group(1))], output)
