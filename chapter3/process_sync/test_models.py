@@ -127,14 +127,16 @@ def test_four_seats_for_five_everybody_eats(ctx):
         holding = [watch.gate("hold", fork(i)) for i in range(N)]  # a first fork in hand
         watch.start(n=N, meals=2, eat=0.01)
 
-        def four_seated_one_standing(tl):
-            standing = [s for s in tl.open("acquire", seats) if asleep(s.pid)]
-            return sum(g.arrived.is_set() for g in holding) == 4 and len(standing) == 1
+        seen = {}
+
+        def four_seated_one_standing(tl):  # read from one timeline: the same moment
+            seated, standing = tl.open("gate"), tl.open("acquire", seats)
+            if len(seated) == 4 and len(standing) == 1 and asleep(standing[0].pid):
+                seen.update(seated={s.lane for s in seated}, standing=standing[0].lane)
+            return bool(seen)
 
         assert watch.until(four_seated_one_standing)
-        now = watch.timeline()
-        (standing,) = [s.lane for s in now.open("acquire", seats)]
-        seated = {s.lane for s in now.open("gate")}
+        seated, standing = seen["seated"], seen["standing"]
         for gate in holding:
             gate.go.set()
         run = watch.wait()
