@@ -61,15 +61,38 @@ def skip_unless_quiet() -> None:
         )
 
 
+def _exclusive(item) -> bool:
+    return item is not None and item.get_closest_marker("exclusive") is not None
+
+
+NEXT_EXCLUSIVE = pytest.StashKey[bool]()
+_kept: list[contextlib.ExitStack] = []  # the exclusive slot, kept while timing claims follow
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    item.stash[NEXT_EXCLUSIVE] = _exclusive(nextitem)
+
+
 @pytest.fixture(autouse=True)
 def cpu_slot(request):
-    """Shared for ordinary tests, exclusive for tests marked ``exclusive``."""
-    exclusive = request.node.get_closest_marker("exclusive") is not None
-    with slot(exclusive=exclusive):
-        if exclusive:
-            skip_unless_quiet()
-            request.node.cpu_before = _cpu_seconds()
+    """Shared for ordinary tests, exclusive for tests marked ``exclusive``. A worker
+    keeps the exclusive slot from one timing claim to the next: let go in between, it
+    would wait for every test that slipped in to finish."""
+    if not _exclusive(request.node):
+        with slot():
+            yield
+        return
+    if not _kept:
+        _kept.append(contextlib.ExitStack())
+        _kept[0].enter_context(slot(exclusive=True))
+    try:
+        skip_unless_quiet()
+        request.node.cpu_before = _cpu_seconds()
         yield
+    finally:
+        if not request.node.stash.get(NEXT_EXCLUSIVE, False):
+            _kept.pop().close()
 
 
 @pytest.hookimpl(wrapper=True)

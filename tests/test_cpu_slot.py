@@ -106,3 +106,56 @@ def test_a_waiting_timing_claim_goes_before_tests_that_come_after_it(monkeypatch
         leave.set()
         for suffix in (".lock", ".turnstile"):
             Path(f"{base}{suffix}").unlink(missing_ok=True)
+
+
+CONSECUTIVE_TIMING_CLAIMS = """
+import pytest
+from book import cpu_slot
+
+TAKEN = []
+real_slot = cpu_slot.slot
+cpu_slot.skip_unless_quiet = lambda: None  # the suite runs around this inner run
+
+
+def counted(exclusive=False):
+    TAKEN.append("exclusive" if exclusive else "shared")
+    return real_slot(exclusive)
+
+
+cpu_slot.slot = counted
+
+
+@pytest.mark.exclusive
+def test_timing_1():
+    pass
+
+
+def test_ordinary():  # would wait for ever if the exclusive slot were still held
+    assert TAKEN == ["exclusive", "shared"]
+
+
+@pytest.mark.exclusive
+def test_timing_2():
+    pass
+
+
+@pytest.mark.exclusive
+def test_timing_3():
+    pass
+"""
+
+
+@pytest.mark.skipif(cpu_slot.fcntl is None, reason="no CPU slot where there is no fcntl")
+def test_timing_claims_run_first_and_keep_the_slot_from_one_to_the_next(project, monkeypatch):
+    run = f"slot-test-{os.getpid()}-{time.monotonic_ns()}"
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", run)
+    project.write("test_timing.py", CONSECUTIVE_TIMING_CLAIMS)
+    try:
+        done = project.run("-p", "book.cpu_slot", "-v", "-o", "timeout=30", isolated=True)
+    finally:
+        for suffix in (".lock", ".turnstile"):
+            (Path(tempfile.gettempdir()) / f"pytest-cpu-slot-{run}{suffix}").unlink(missing_ok=True)
+    out = "\n".join(done.outlines)
+    assert done.ret == 0, out
+    order = [line.split("::")[1].split()[0] for line in done.outlines if "PASSED" in line]
+    assert order == ["test_timing_1", "test_timing_2", "test_timing_3", "test_ordinary"]
