@@ -166,8 +166,9 @@ def side_by_side_threads(run) -> bool:
 @pytest.mark.exclusive
 @pytest.mark.claim("one-thread-runs-python-at-a-time")
 def test_python_bytecode_runs_in_one_thread_at_a_time():
-    # long enough (128 MiB, ~0.1 s a thread) that starting the threads is small beside it
-    runs = [observe(gil.main, n=2_000_000, megabytes=128) for _ in range(3)]
+    # long enough (8 M steps and 128 MiB, ~0.1 s a thread) that the second thread's
+    # start, which waits for the GIL (one switch interval or more), is small beside it
+    runs = [observe(gil.main, n=8_000_000, megabytes=128) for _ in range(3)]
     assert all(side_by_side_threads(r) for r in runs)
     python = fastest(runs, "python")["threads"]
     # Two threads computing side by side (not one after the other) ...
