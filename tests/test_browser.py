@@ -86,19 +86,8 @@ def browser():
             chromium.close()
 
 
-SEARCH_INDEX = re.compile(r"/search/search_index\.json$")
-
-
-def without_search(context):
-    """The context's pages do not fetch the search index: Material's search builds its
-    index in a web worker at every page load (seconds of CPU each) — for the tests that
-    do not search, that is time taken from the rest of the suite."""
-    context.route(SEARCH_INDEX, lambda route: route.abort())
-    return context
-
-
 @pytest.fixture
-def full_page(browser, request):
+def page(browser, request):
     """A fresh page; every request it makes is kept in ``page.requests``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(60_000)  # what a page shows, not how fast: cores may be busy
@@ -110,13 +99,6 @@ def full_page(browser, request):
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     tab.screenshot(path=str(SHOTS / f"{name}.png"))
     context.close()
-
-
-@pytest.fixture
-def page(full_page):
-    """:func:`full_page`, without the search index (:func:`without_search`)."""
-    without_search(full_page.context)
-    return full_page
 
 
 def url(site: str, lang: str, section: str = "") -> str:
@@ -187,8 +169,7 @@ def test_the_language_switch_leads_to_the_same_section_and_back(site, page):
     ],
 )
 @pytest.mark.timeout(400)
-def test_search_finds_the_section_of_a_word(site, full_page, lang, word, section):
-    page = full_page
+def test_search_finds_the_section_of_a_word(site, page, lang, word, section):
     page.goto(url(site, lang))
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").fill(word)
@@ -200,8 +181,7 @@ def test_search_finds_the_section_of_a_word(site, full_page, lang, word, section
     assert any(f"/{PREFIX[lang]}{section}/" in p for p in found), found
 
 
-def test_no_page_asks_anything_of_another_host(site, full_page, built_site):
-    page = full_page  # everything a page asks for, the search index too
+def test_no_page_asks_anything_of_another_host(site, page, built_site):
     pages = sorted(
         p.parent.relative_to(built_site).as_posix() for p in built_site.rglob("index.html")
     )
@@ -216,9 +196,7 @@ def test_no_page_asks_anything_of_another_host(site, full_page, built_site):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_at_a_phones_width_only_code_scrolls_sideways_and_figures_stay_legible(browser, site, lang):
-    context = without_search(
-        browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
-    )
+    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
     try:
         tab = context.new_page()
         for section in SECTIONS:
@@ -261,9 +239,7 @@ def _contrast(fg: str, bg: str) -> float:
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_badges_and_figures_are_readable_in_light_and_dark_mode(browser, site, scheme):
     colour = "dark" if scheme == "slate" else "light"
-    context = without_search(
-        browser.new_context(color_scheme=colour, viewport={"width": 1280, "height": 900})
-    )
+    context = browser.new_context(color_scheme=colour, viewport={"width": 1280, "height": 900})
     try:
         tab = context.new_page()
         tab.goto(url(site, "en", "process-sync"))
