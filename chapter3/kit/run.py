@@ -60,8 +60,13 @@ def setting(key: str, name: str, default: Any = None) -> Any:
 
 def whole(key: str) -> bool:
     """Whether the book runs this listing as a whole program (``WHOLE``, ``AS_MAIN``)."""
-    section, name = _section(key)
-    return name in getattr(section, "WHOLE", ()) or setting(key, "AS_MAIN") is not None
+    listed = key.rpartition(".")[2] in getattr(_section(key)[0], "WHOLE", ())
+    return listed or setting(key, "AS_MAIN") is not None
+
+
+def stop_after_of(key: str, given: float | None = None) -> float:
+    """Seconds a run's leftover processes get: ``given``, else the listing's ``STOP_AFTER``."""
+    return setting(key, "STOP_AFTER", STOP_AFTER) if given is None else given
 
 
 def listing_of(key: str):
@@ -88,8 +93,9 @@ def capture(
             raise RuntimeError(f"{key} exited with {done.returncode}:\n{done.stderr[-2000:]}")
         result, stopped = timeline.of("return")[-1].value, []
     else:
-        stop_after = setting(key, "STOP_AFTER", STOP_AFTER) if stop_after is None else stop_after
-        run = observe(listing_of(key).main, method, lang, stop_after=stop_after, **params)
+        run = observe(
+            listing_of(key).main, method, lang, stop_after=stop_after_of(key, stop_after), **params
+        )
         timeline, result, stopped = run.timeline, run.result, list(run.stopped)
     return {
         "key": key,
@@ -137,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(data, sys.stdout, ensure_ascii=False)
         return 0
     params = params_of(args.listing, args.quick)
-    stop_after = args.stop_after or setting(args.listing, "STOP_AFTER", STOP_AFTER)
+    stop_after = stop_after_of(args.listing, args.stop_after)
     for method in methods:
         if len(methods) > 1:
             print(f"  · {method}:", file=sys.stderr)
