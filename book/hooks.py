@@ -21,7 +21,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from book import live, render, report
+from book import live, practice, render, report
 from book.sources import (
     ROOT,
     blocks,
@@ -32,6 +32,7 @@ from book.sources import (
     problems,
 )
 from book.status import claim_status, fresh_results, stale_files
+from exercises import catalogue
 
 log = logging.getLogger("mkdocs.plugins.book")
 STATE: dict = {}
@@ -199,6 +200,7 @@ def on_page_markdown(markdown, page, config, files):
         pieces.append("\n")
         last = m.end()
     pieces.append(markdown[last:])
+    pieces.append(practice.section([e for e in catalogue() if e.page == page_stem(src)], lang))
     return _set_aside_drawings(render.fold_printed("".join(pieces)), src)
 
 
