@@ -8,6 +8,7 @@ message that says what the run showed and what to look at; an empty list means s
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -20,7 +21,7 @@ from chapter3.kit.events import high_water_of
 from exercises import Exercise
 from exercises.check import Run, module_of, run
 
-SPEED_UP = 1.33  # what exercise 13 asks for, on two free CPUs
+SPEED_UP = 1.25  # what exercise 13 asks for, on two free CPUs (they give 1.5–1.8 here)
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ def stuck(ex: Exercise, r: Run, lang: str) -> Problem:
     question = (ex.stuck or {}).get(lang, "")
     return Problem("stuck", say(
         lang,
-        "程序运行 {s:.1f} s 后仍没有结束，各进程都在等待、不再使用 CPU：\n{waits}\n{q}",
-        "your program had not ended after {s:.1f} s; every process was waiting, using no "
-        "CPU:\n{waits}\n{q}",
+        "程序运行 {s:.1f} s 后仍没有结束，这时各进程停在：\n{waits}\n{q}",
+        "your program had not ended after {s:.1f} s; this is where its processes were:"
+        "\n{waits}\n{q}",
         s=r.seconds, waits=waits, q=question,
     ).rstrip())  # fmt: skip
 
@@ -284,12 +285,19 @@ def check_speed(ex, path, method, lang):
             lang, "这台机器只给程序一个 CPU，测不出并行的加速。",
             "this machine gives the program one CPU: no parallel speed-up can be measured.",
         ))]  # fmt: skip
-    r = run(path, method, lang)
-    if found := _ended_well(ex, r, lang):
-        return found
-    if bad := output(r, lang, [f"primes {[11301] * 4}"]):
-        return [bad]
-    took, serial = _seconds(path, "main", method), _seconds(path, "serial", method)
+    took, printed, failed = _timed(path, "main", method)
+    if failed:
+        return [Problem("crashed", say(lang, "main() 出错了：\n{err}", "main() failed:\n{err}",
+                                       err=failed))]  # fmt: skip
+    want = [f"primes {[14683] * 4}"]
+    if printed != want:
+        return [Problem("output", say(lang, "main() 打印的是\n{got}\n应当是\n{want}",
+                                      "main() printed\n{got}\nit should print\n{want}",
+                                      got=_lines(printed), want=_lines(want)))]  # fmt: skip
+    serial = _timed(path, "serial", method)[0]
+    if serial / SPEED_UP < took < serial:  # near the mark: once more, the better of each
+        took = min(took, _timed(path, "main", method)[0])  # (noise only ever slows)
+        serial = min(serial, _timed(path, "serial", method)[0])
     if took * SPEED_UP > serial:
         return [Problem("too-slow", say(
             lang, "main() 用了 {t:.2f} s，serial() 用了 {s:.2f} s：只快了 {x:.2f} 倍，"
@@ -300,12 +308,16 @@ def check_speed(ex, path, method, lang):
     return []
 
 
-def _seconds(path: Path, function: str, method: str) -> float:
-    """How long one call of the file's ``function`` takes under ``method``."""
+def _timed(path: Path, function: str, method: str) -> tuple[float, list[str], str]:
+    """One call of the file's ``function`` under ``method``: how long it took, what it
+    printed, and the end of its error output if it failed."""
     cmd = [sys.executable, "-m", "exercises.timing", module_of(path), function, method]
-    done = subprocess.run(cmd, cwd=program.ROOT, env=program.environment(), check=True,
+    done = subprocess.run(cmd, cwd=program.ROOT, env=program.environment(), check=False,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
-    return float(done.stdout)
+    if done.returncode != 0:
+        return 0.0, [], _last_error(done.stderr)
+    result = json.loads(done.stdout)
+    return result["seconds"], result["printed"], ""
 
 
 CHECKS = {

@@ -48,8 +48,12 @@ def test_a_hang_is_reported_within_seconds_naming_where_each_process_waits():
     assert found.code == "stuck"
     lines = found.message.splitlines()
     assert float(lines[0].split(" after ")[1].split(" s")[0]) < QUIET + 5
-    assert "  - MainProcess, `p.join()` (line 22) waits in Process.join" in lines
-    assert lines.count("  - SpawnProcess-1, is a Queue's feeder thread, sending into a full pipe")
+    source = ex.path().read_text(encoding="utf-8").splitlines()
+    join = next(i for i, line in enumerate(source, 1) if line.strip() == "p.join()")
+    assert f"  - MainProcess, `p.join()` (line {join}) waits in Process.join" in lines
+    assert lines.count(
+        "  - SpawnProcess-1 (a thread), is a Queue's feeder thread, sending into a full pipe"
+    )
     assert lines[-1] == "Who takes from the queue?"
 
 

@@ -3,7 +3,7 @@ pure Python needs processes to use both CPUs."""
 
 from concurrent.futures import ProcessPoolExecutor
 
-LIMITS = [120_000, 120_000, 120_000, 120_000]
+LIMITS = [160_000, 160_000, 160_000, 160_000]
 
 
 def count_primes(limit):
