@@ -33,6 +33,7 @@ WORDS = {
         "run_note": "本站构建时在本机真实运行的输出",
         "method": "启动方式",
         "quick": "快速参数",
+        "run_command": "自己运行",
         "figure": "时间线",
         "gil_on": "有 GIL",
         "gil_off": "无 GIL（自由线程）",
@@ -66,6 +67,7 @@ WORDS = {
         "run_note": "a real run on the machine that built this site",
         "method": "start method",
         "quick": "quick arguments",
+        "run_command": "Run it yourself",
         "figure": "Timeline",
         "gil_on": "GIL enabled",
         "gil_off": "no GIL (free-threaded)",
@@ -196,9 +198,19 @@ def run_block(run: dict, lang: str, title: str) -> str:
         f'<div class="example-run" data-example="{run["key"]}" markdown>\n\n'
         f'<p class="example-run-head"><strong>{label} · {w["output"]}'
         f"</strong> · {w['run_note']}{method} · "
-        f"{w['quick']}: <code>{escape(quick)}</code></p>\n\n"
+        f"{w['quick']}: <code>{escape(quick)}</code></p>\n"
+        f'<p class="example-run-command">{w["run_command"]}: '
+        f"<code>{run_command(run['key'], lang)}</code></p>\n\n"
         f"{fence}text\n{lines}\n{fence}\n\n{figure}</div>\n"
     )
+
+
+def run_command(key: str, lang: str) -> str:
+    """The command that makes a page's run again: its key as the page names it (the runner
+    looks a variant's settings up itself) and the page's language. No ``--method``: the
+    site captures none either, so it ran under the default start method (the run's head
+    says which)."""
+    return f"uv run python -m chapter3.kit.run {key} --quick --lang {lang}"
 
 
 def pending_run_block(key: str, lang: str, title: str) -> str:

@@ -173,3 +173,21 @@ def test_a_printed_listing_part_folds_up_to_the_next_heading_of_its_level():
     assert "### Example 3-7\ntext" in first  # the example itself is not folded
     assert second.count("<details") == 1 and second.rstrip().endswith("</details>")
     assert "last" in second.split("<summary>")[1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", ["process_sync.ex3_09_buns", "process_sync.ex3_09_buns@buffer_10"])
+def test_a_run_block_shows_the_command_that_reproduces_it(lang, key):
+    events = [
+        {"lane": "MainProcess", "pid": 1, "t": 0.0, "op": "print", "obj": "", "phase": "",
+         "value": "hello"},
+        {"lane": "Process-1", "pid": 2, "t": 0.1, "op": "sleep", "obj": "", "phase": "begin",
+         "value": 0.1},
+    ]  # fmt: skip
+    run = {"key": key, "method": "fork", "lang": lang, "params": {"size": 2}, "events": events}
+    html = render.run_block(run, lang, "A title")
+    command = re.findall(r'<p class="example-run-command">.*?<code>(.*?)</code></p>', html)
+    # the runner takes the key as the page names it, a variant included, and the page's
+    # language; without --method it runs under the default start method, as the site did
+    assert command == [f"uv run python -m chapter3.kit.run {key} --quick --lang {lang}"]
+    assert html.index("example-run-head") < html.index("example-run-command") < html.index("```")

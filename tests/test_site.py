@@ -148,6 +148,8 @@ def test_every_example_run_shows_output_and_a_timeline_worth_drawing(built_site)
             key = re.match(r'<div class="example-run" data-example="([^"]+)"', block).group(1)
             run = captured_run(key, lang=lang)  # the run this page shows: runs differ
             assert "<pre" in block, f"{page}: {key} without its output"
+            command = f"<code>uv run python -m chapter3.kit.run {key} --quick --lang {lang}</code>"
+            assert command in block, f"{page}: {key} without the command that reproduces it"
             ending = re.search(r'class="(timeline-figure|example-run-caption)"', block)
             assert ending, f"{page}: {key} has neither a figure nor a caption"
             if worth_drawing(run_view(run, lang)[0]) or is_example(run):  # 例 3-x: a figure
