@@ -48,7 +48,7 @@ def check(n: int, lang: str) -> int:
 
 def watch(n: int, lang: str) -> None:
     path = exercise(n).path()
-    print(f"watching {path.relative_to(HERE.parent)} (Ctrl-C stops)")
+    print(f"watching {path.relative_to(HERE.parent)} (Ctrl-C stops)", flush=True)
     seen = None
     try:
         while True:
@@ -56,7 +56,7 @@ def watch(n: int, lang: str) -> None:
             if stamp != seen:
                 seen = stamp
                 done = check(n, lang) == 0
-                print("✓" if done else f"… {path.name}: save it to check again")
+                print("✓" if done else f"… {path.name}: save it to check again", flush=True)
             time.sleep(POLL)
     except KeyboardInterrupt:
         print()
