@@ -82,3 +82,15 @@ def test_a_benchmark_runs_quick_and_leaves_the_recorded_figures_alone(name):
     for row in rows:
         assert len(row) == len(header), row
         assert all(row[:3]), row  # every row names its case, its way and what it measured
+
+
+@pytest.mark.parametrize("out", ["threads-vs-processes.md", "quick.md"])
+def test_quick_figures_are_refused_a_place_in_docs(out, capsys):
+    from benchmarks import threads_vs_processes
+
+    before = records()
+    with pytest.raises(SystemExit) as refused:  # argparse's error: before measuring anything
+        threads_vs_processes.main(["--quick", "--out", str(RECORDS / out)])
+    assert refused.value.code == 2
+    assert "outside docs/" in capsys.readouterr().err
+    assert records() == before
