@@ -300,7 +300,7 @@ def check_speed(ex, path, method, lang):
         serial = min(serial, _timed(path, "serial", method)[0])
     if took * SPEED_UP > serial:
         return [Problem("too-slow", say(
-            lang, "main() 用了 {t:.2f} s，serial() 用了 {s:.2f} s：只快了 {x:.2f} 倍，"
+            lang, "main() 用了 {t:.2f} s，serial() 用了 {s:.2f} s：速度只是它的 {x:.2f} 倍，"
             "要求至少 {w} 倍。",
             "main() took {t:.2f} s and serial() {s:.2f} s: {x:.2f} times as fast, and at "
             "least {w} is asked for.", t=took, s=serial, x=serial / took, w=SPEED_UP,
