@@ -1,0 +1,22 @@
+"""§3.5 When one machine is not enough: the chapter's programs on a dask cluster
+(``dask.distributed``).
+
+Each module here, apart from the ``test_*`` modules, is one complete program a student
+can copy and run: ``python -m chapter3.cluster.cubes`` starts a cluster of local worker
+processes for the run, and ``main(address)`` points the same program at a running
+cluster (``tcp://host:port``; ``None``: the address in ``DASK_SCHEDULER_ADDRESS``, or a
+local cluster). The tests run them against a scheduler and workers started by the
+``dask scheduler`` and ``dask worker`` command lines (``chapter3.kit.cluster``).
+
+``QUICK`` holds each program's short settings (the site's runs, ``--quick``). This file
+imports nothing: workers import it.
+"""
+
+QUICK = {
+    "cubes": {"nap": 0.3},
+    "futures": {"nap": 0.3},
+    "wire": {},
+    "lock": {"times": 10},
+    "semaphore": {"tasks": 4},
+    "buns": {"buns": 3},
+}

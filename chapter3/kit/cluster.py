@@ -1,0 +1,112 @@
+"""A real dask cluster on this machine, for the claims of §3.5: a scheduler and workers,
+each its own operating-system process, started by the same command lines a real
+deployment uses (``dask scheduler``, ``dask worker``), listening on 127.0.0.1 only.
+
+Why the command lines and not ``LocalCluster``: ``LocalCluster`` runs the scheduler
+inside the calling process, so the test process would be part of the cluster; here the
+test is a client and nothing else, as a reader's program is on a real cluster, and
+killing a worker is killing a process the test did not fork.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+START = 60.0  # seconds the cluster may take to come up
+
+
+@dataclass
+class Cluster:
+    address: str  # tcp://127.0.0.1:<port>
+    scheduler_file: Path
+    processes: list[subprocess.Popen]
+
+    def worker_pids(self) -> list[int]:
+        """The process id of each worker, as the workers themselves tell it."""
+        from distributed import Client
+
+        with Client(self.address, timeout="30s") as client:
+            return sorted(client.run(os.getpid).values())
+
+
+def _dask(*args: str) -> list[str]:
+    return [sys.executable, "-m", "dask", *args]
+
+
+def _quiet_env() -> dict[str, str]:
+    return {**os.environ, "DASK_DISTRIBUTED__LOGGING__DISTRIBUTED": "error",
+            "PYTHONUNBUFFERED": "1"}  # fmt: skip
+
+
+def _wait_for_file(path: Path, proc: subprocess.Popen, deadline: float) -> dict:
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the scheduler exited with {proc.returncode}")
+        with contextlib.suppress(OSError, ValueError):
+            return json.loads(path.read_text(encoding="utf-8"))
+        time.sleep(0.05)  # polling a file the scheduler writes when it listens
+    raise TimeoutError(f"the scheduler wrote no {path.name} within {START:.0f} s")
+
+
+@contextlib.contextmanager
+def cluster(workers: int = 2, lease_timeout: str | None = None) -> Iterator[Cluster]:
+    """A scheduler and ``workers`` workers (one thread each, each under a nanny), all
+    stopped and their temporary directory removed when the block ends, also if it
+    fails. ``lease_timeout`` sets ``distributed.scheduler.locks.lease-timeout``."""
+    tmp = Path(tempfile.mkdtemp(prefix="dask-cluster-"))
+    env = _quiet_env()
+    if lease_timeout is not None:
+        env["DASK_DISTRIBUTED__SCHEDULER__LOCKS__LEASE_TIMEOUT"] = lease_timeout
+        env["DASK_DISTRIBUTED__SCHEDULER__LOCKS__LEASE_VALIDATION_INTERVAL"] = "100ms"
+    file = tmp / "scheduler.json"
+    procs: list[subprocess.Popen] = []
+    try:
+        procs.append(subprocess.Popen(
+            _dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                  "--scheduler-file", str(file)),
+            cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))  # fmt: skip
+        info = _wait_for_file(file, procs[0], time.monotonic() + START)
+        procs.append(subprocess.Popen(
+            _dask("worker", "--scheduler-file", str(file), "--host", "127.0.0.1",
+                  "--nworkers", str(workers), "--nthreads", "1", "--no-dashboard",
+                  "--local-directory", str(tmp / "workers"), "--death-timeout", "30"),
+            cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))  # fmt: skip
+        from distributed import Client
+
+        with Client(info["address"], timeout="30s") as client:
+            client.wait_for_workers(workers, timeout=START)
+        yield Cluster(info["address"], file, procs)
+    finally:
+        _stop(procs)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    """Stop every process of the cluster, descendants first; reap them all."""
+    tree = []
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            tree += psutil.Process(proc.pid).children(recursive=True)
+    for p in tree:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    for proc in procs:
+        with contextlib.suppress(OSError):
+            proc.kill()
+    for proc in procs:
+        proc.wait(timeout=30)
+    psutil.wait_procs(tree, timeout=30)
