@@ -1,5 +1,6 @@
-"""The cluster every claim of §3.5 runs against, one per test session (its tests share
-one xdist worker: ``xdist_group``), and the client-side threads dask keeps for the
+"""The cluster the claims of §3.5 run against, one per test session (so one per xdist
+worker that runs any of them: putting them all on one worker, with ``--dist loadgroup``,
+made the whole suite slower by minutes), and the client-side threads dask keeps for the
 life of the process, started before the first test so that the leak guard does not
 count them."""
 
@@ -8,12 +9,6 @@ from distributed import Client
 
 from chapter3.cluster.cubes import cube
 from chapter3.kit.cluster import cluster
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.path.parent.name == "cluster":
-            item.add_marker(pytest.mark.xdist_group("dask-cluster"))
 
 
 @pytest.fixture(scope="session")
