@@ -19,4 +19,6 @@ QUICK = {
     "lock": {"times": 10},
     "semaphore": {"tasks": 4},
     "buns": {"buns": 3},
+    "worker_dies": {"nap": 0.5},
+    "poison_pill": {},
 }

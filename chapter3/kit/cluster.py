@@ -61,15 +61,15 @@ def _wait_for_file(path: Path, proc: subprocess.Popen, deadline: float) -> dict:
 
 
 @contextlib.contextmanager
-def cluster(workers: int = 2, lease_timeout: str | None = None) -> Iterator[Cluster]:
+def cluster(workers: int = 2, settings: dict[str, str] | None = None) -> Iterator[Cluster]:
     """A scheduler and ``workers`` workers (one thread each, each under a nanny), all
     stopped and their temporary directory removed when the block ends, also if it
-    fails. ``lease_timeout`` sets ``distributed.scheduler.locks.lease-timeout``."""
+    fails. ``settings``: dask configuration for all of them, by key
+    (``{"distributed.scheduler.allowed-failures": "1"}``)."""
     tmp = Path(tempfile.mkdtemp(prefix="dask-cluster-"))
     env = _quiet_env()
-    if lease_timeout is not None:
-        env["DASK_DISTRIBUTED__SCHEDULER__LOCKS__LEASE_TIMEOUT"] = lease_timeout
-        env["DASK_DISTRIBUTED__SCHEDULER__LOCKS__LEASE_VALIDATION_INTERVAL"] = "100ms"
+    for key, value in (settings or {}).items():  # dask reads DASK_A__B_C as a.b-c
+        env["DASK_" + key.upper().replace(".", "__").replace("-", "_")] = value
     file = tmp / "scheduler.json"
     procs: list[subprocess.Popen] = []
     try:
