@@ -112,9 +112,9 @@ def check_pids(ex, path, method, lang):
     if guess != len(pids):
         return [Problem("wrong-prediction", say(
             lang, "你预测 {g} 个，程序打印出 {n} 个不同的 PID：\n{out}\n"
-            "哪些工作者和主进程的 PID 相同？",
+            "哪些线程或进程和主进程的 PID 相同？",
             "you predicted {g}; the program printed {n} different PIDs:\n{out}\n"
-            "Which of the workers share the main process's PID?",
+            "Which of the threads and processes share the main process's PID?",
             g=guess, n=len(pids), out=_lines(r.printed),
         ))]  # fmt: skip
     return []
@@ -220,10 +220,11 @@ def check_balance(ex, path, method, lang):
     got, want = int(m[1]), int(m[2])
     if got != want:
         return [Problem("lost-update", say(
-            lang, "余额是 {got} 而不是 {want}：{lost} 笔存款丢了——两个工作者读到同一个余额，"
-            "各自加 1 写回，只算了一笔。",
-            "the balance is {got}, not {want}: {lost} deposits were lost — two workers read "
-            "the same balance, each wrote it back plus one, and only one deposit counted.",
+            lang, "余额是 {got} 而不是 {want}：{lost} 笔存款丢了——两个进程（或线程）"
+            "读到同一个余额，各自加 1 写回，只算了一笔。",
+            "the balance is {got}, not {want}: {lost} deposits were lost — two processes "
+            "(or threads) read the same balance, each wrote it back plus one, and only one "
+            "deposit counted.",
             got=got, want=want, lost=want - got,
         ))]  # fmt: skip
     return []

@@ -1,11 +1,11 @@
 """Exercise 13 · 练习 13: threads or processes?
 
 ``count_primes`` is pure Python and keeps a CPU busy. The program counts the primes
-below four limits with two workers, yet takes as long as ``serial()``, which uses one.
+below four limits with two threads, yet takes as long as ``serial()``, which uses one.
 Make ``main`` at least 1.1 times as fast as ``serial()`` on a machine with two free
 CPUs (the check measures both).
-count_primes 是纯 Python 代码，一直占着 CPU。程序用两个工作者数四个范围内的素数，
-花的时间却和只用一个工作者的 serial() 一样多。在有两个空闲 CPU 的机器上，让 main 的速度
+count_primes 是纯 Python 代码，一直占着 CPU。程序用两个线程数四个范围内的素数，
+花的时间却和只用一个线程的 serial() 一样多。在有两个空闲 CPU 的机器上，让 main 的速度
 至少达到 serial() 的 1.1 倍（检查会测量两者）。
 """
 

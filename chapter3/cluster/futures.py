@@ -33,7 +33,7 @@ def main(address=None, nap=0.5):
             where.update(pid=os.getpid(), thread=threading.current_thread().name)
             called.set()
 
-        last = client.submit(nap_then_cube, 5, 0, pure=False)  # held: a dropped future is let go
+        last = client.submit(nap_then_cube, 5, 0, pure=False)
         last.add_done_callback(note)
         called.wait(30)
         print(_("回调在进程 {pid}（本进程 {me}）的线程 {thread} 里运行").format(

@@ -63,6 +63,7 @@ def test_one_lease_lets_one_task_in_at_a_time_across_workers(dask_cluster):
     run = semaphore.main(dask_cluster.address, tasks=4, leases=1, seconds=0.2)
     assert run["most_at_once"] == 1
     assert len(run["workers"]) == 2  # both workers ran tasks: the bound is the lease's
+    assert semaphore.main(dask_cluster.address, tasks=4, leases=2, seconds=0.2)["most_at_once"] == 2
 
 
 @pytest.mark.claim("cluster-queue-producer-consumer-ends")
