@@ -157,7 +157,7 @@ def test_the_unjoined_program_never_ends_on_a_full_conveyor(ctx):
             return gone and len(done) == 5 + 2 and stuck and all(asleep(s.pid) for s in stuck)
 
         assert watch.until(settled)
-        assert watch.returned()  # main ran its last line long ago...
+        assert watch.until(lambda tl: watch.returned())  # main ran its last line...
         with pytest.raises(TimeoutError, match="returned, but"):
             watch.wait(timeout=1.0)  # ...and the program still does not end
         stuck = sorted(s.lane for s in watch.timeline().open("put", BELT))
