@@ -14,7 +14,6 @@ of "timeout".
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import signal
@@ -136,7 +135,7 @@ def run(path: Path, method: str, lang: str = "zh") -> Run:
                 seconds = time.monotonic() - began
                 waits = [] if ended else _where(proc.pid, Path(tmp), path, rec.timeline())
             finally:
-                _stop(proc)
+                program.kill_trees([proc], timeout=10)
             stderr = proc.stderr.read()
         return Run(module, method, proc.returncode if ended else None, stderr,
                    rec.timeline(), seconds, waits)  # fmt: skip
@@ -187,18 +186,6 @@ def _until_stuck(proc: subprocess.Popen, rec: Recorder, began: float) -> bool:
             pass
         if time.monotonic() - began > LIMIT or _waiting(rec.timeline(), time.monotonic()):
             return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Kill the program and every process it started; reap them."""
-    procs = _tree(proc.pid)
-    with contextlib.suppress(psutil.Error):
-        procs += psutil.Process(proc.pid).children(recursive=True)
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
-    proc.wait(timeout=10)
-    psutil.wait_procs(procs, timeout=10)
 
 
 def _where(pid: int, stacks: Path, path: Path, tl: Timeline) -> list[Wait]:

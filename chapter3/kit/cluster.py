@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
+from chapter3.kit.program import kill_trees
 
 START = 60.0  # seconds the cluster may take to come up
 
@@ -91,22 +91,5 @@ def cluster(workers: int = 2, settings: dict[str, str] | None = None) -> Iterato
             client.wait_for_workers(workers, timeout=START)
         yield Cluster(info["address"], file, procs)
     finally:
-        _stop(procs)
+        kill_trees(procs)
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _stop(procs: list[subprocess.Popen]) -> None:
-    """Stop every process of the cluster, descendants first; reap them all."""
-    tree = []
-    for proc in procs:
-        with contextlib.suppress(psutil.Error):
-            tree += psutil.Process(proc.pid).children(recursive=True)
-    for p in tree:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
-    for proc in procs:
-        with contextlib.suppress(OSError):
-            proc.kill()
-    for proc in procs:
-        proc.wait(timeout=30)
-    psutil.wait_procs(tree, timeout=30)

@@ -129,6 +129,25 @@ def run(
         return done, rec.timeline()
 
 
+def kill_trees(procs: list[subprocess.Popen], timeout: float = 30) -> None:
+    """Kill each process and all its descendants, descendants first; reap them all."""
+    import psutil  # only here: a listing run by this module does not pay for it
+
+    tree = []
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            tree += psutil.Process(proc.pid).children(recursive=True)
+    for p in tree:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    for proc in procs:
+        with contextlib.suppress(OSError):
+            proc.kill()
+    for proc in procs:
+        proc.wait(timeout=timeout)
+    psutil.wait_procs(tree, timeout=timeout)
+
+
 def main(argv: list[str] | None = None) -> int:
     path, method, lang, module, params, *pace = argv if argv is not None else sys.argv[1:]
     rec = Recorder(path)
