@@ -151,7 +151,7 @@ def captured_run(key: str, root: Path = ROOT, lang: str = "zh", later: bool = Fa
         cwd=root,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=120,  # a hung listing fails the build in minutes, not ten
         check=False,
     )
     if done.returncode != 0:

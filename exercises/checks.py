@@ -13,7 +13,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chapter3.kit import program
@@ -286,20 +286,32 @@ def check_speed(ex, path, method, lang):
             lang, "这台机器只给程序一个 CPU，测不出并行的加速。",
             "this machine gives the program one CPU: no parallel speed-up can be measured.",
         ))]  # fmt: skip
-    took, _cpu, printed, failed = _timed(path, "main", method)
-    if failed:
+    main_run = _timed(path, "main", method)
+    if main_run.failed:
         return [Problem("crashed", say(lang, "main() 出错了：\n{err}", "main() failed:\n{err}",
-                                       err=failed))]  # fmt: skip
-    want = [f"primes {[14683] * 4}"]
+                                       err=main_run.failed))]  # fmt: skip
+    want, printed = [f"primes {[14683] * 4}"], main_run.printed
     if printed != want:
         return [Problem("output", say(lang, "main() 打印的是\n{got}\n应当是\n{want}",
                                       "main() printed\n{got}\nit should print\n{want}",
                                       got=_lines(printed), want=_lines(want)))]  # fmt: skip
-    # the work's CPU time, not serial()'s wall time: a busy machine slows the latter, and
-    # threads that take turns (the GIL) can never beat the CPU time of the work itself
-    work = _timed(path, "serial", method)[1]
+    # Measured within main()'s own run, so a CPU that runs faster one second than the next
+    # cannot decide it: to be SPEED_UP times as fast as one CPU, main() must keep at least
+    # SPEED_UP CPUs busy on average (threads taking turns under the GIL keep one).
+    if main_run.busy < SPEED_UP:
+        return [Problem("too-slow", say(
+            lang, "main() 平均只让 {b:.2f} 个 CPU 忙着（它和它启动的进程用的 CPU 时间，"
+            "除以它的用时 {t:.2f} s）：要比一个 CPU 快 {w} 倍，至少要有 {w} 个 CPU 同时在算。",
+            "main() kept only {b:.2f} CPUs busy on average (the CPU time of its process and "
+            "of the processes it started, over its {t:.2f} s): to be {w} times as fast as one "
+            "CPU, at least {w} CPUs must be computing at once.",
+            b=main_run.busy, t=main_run.seconds, w=SPEED_UP,
+        ))]  # fmt: skip
+    # the work's CPU time, not serial()'s wall time: a busy machine slows the latter
+    work = _timed(path, "serial", method).cpu
+    took = main_run.seconds
     if work / SPEED_UP < took < work:  # near the mark: once more (noise only ever slows)
-        took = min(took, _timed(path, "main", method)[0])
+        took = min(took, _timed(path, "main", method).seconds)
     if took * SPEED_UP > work:
         return [Problem("too-slow", say(
             lang, "main() 用了 {t:.2f} s，而这些计算本身要 {s:.2f} s 的 CPU 时间"
@@ -311,17 +323,30 @@ def check_speed(ex, path, method, lang):
     return []
 
 
-def _timed(path: Path, function: str, method: str) -> tuple[float, float, list[str], str]:
-    """One call of the file's ``function`` under ``method``: how long it took, the CPU
-    time of its own process, what it printed, and the end of its error output if it
-    failed."""
+@dataclass
+class Timed:
+    """One call of a function, timed by :mod:`exercises.timing`."""
+
+    seconds: float = 0.0
+    cpu: float = 0.0  # its own process's threads
+    descendants_cpu: float = 0.0  # the processes it started
+    printed: list[str] = field(default_factory=list)
+    failed: str = ""  # the end of its error output, if it failed
+
+    @property
+    def busy(self) -> float:
+        """How many CPUs it kept busy on average."""
+        return (self.cpu + self.descendants_cpu) / self.seconds if self.seconds else 0.0
+
+
+def _timed(path: Path, function: str, method: str) -> Timed:
+    """One call of the file's ``function`` under ``method``."""
     cmd = [sys.executable, "-m", "exercises.timing", module_of(path), function, method]
     done = subprocess.run(cmd, cwd=program.ROOT, env=program.environment(), check=False,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     if done.returncode != 0:
-        return 0.0, 0.0, [], _last_error(done.stderr)
-    result = json.loads(done.stdout)
-    return result["seconds"], result["cpu"], result["printed"], ""
+        return Timed(failed=_last_error(done.stderr))
+    return Timed(**json.loads(done.stdout))
 
 
 CHECKS = {

@@ -20,6 +20,8 @@ def main(ctx=multiprocessing):
         print(_("apply_async() 返回一个 %s") % type(pending).__name__)
         later = pending.get(timeout=60)  # now wait for the value
         print(_("get() 取回 %s") % later)
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return {"apply": value, "get": later}
 
 

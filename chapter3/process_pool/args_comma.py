@@ -35,6 +35,8 @@ def main(ctx=multiprocessing):
                 got = f"TypeError: {e}"
             print(_("%s：get() 得到 %s，回调被调用：%s") % (written, got, bool(called)))
             out[written] = {"get": got, "callback": bool(called)}
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return out
 
 

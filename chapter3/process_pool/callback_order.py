@@ -20,6 +20,8 @@ def main(ctx=multiprocessing, inputs=(1, 2, 3)):
         waiting = [pool.apply_async(calculator, (x,), callback=callback) for x in inputs]
         for pending in waiting:
             pending.wait(timeout=60)
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return order
 
 

@@ -32,6 +32,8 @@ def main(ctx=multiprocessing):
         three = pool.map_async(calculator, [1, 2, 3], callback=reporter("map_async"))
         for pending in (one, two, three):
             pending.wait(timeout=60)  # done: its callback has run
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return calls
 
 

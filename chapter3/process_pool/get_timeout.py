@@ -30,6 +30,8 @@ def main(ctx=multiprocessing, timeout=1.0, work=2.0):
         print(_("get(%s) 等了 %.1f 秒，抛出 %s") % (timeout, out["waited"], out["error"]))
         out["value"] = pending.get(timeout=60)  # the task went on: here is its value
         out |= {"ready": pending.ready(), "successful": pending.successful()}
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return out
 
 

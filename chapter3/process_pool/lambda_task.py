@@ -15,6 +15,8 @@ def main(ctx=multiprocessing):
         except Exception as e:  # pickling failed in the pool's task thread
             error = f"{type(e).__name__}: {e}"
         print(_("get() 抛出 %s") % error)
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return {"error": error}
 
 

@@ -14,6 +14,8 @@ def main(ctx=multiprocessing, inputs=(1, 2, 3)):
     seen = []
     with ctx.Pool(len(inputs)) as pool:
         values = pool.map_async(calculator, inputs, callback=seen.append).get(timeout=60)
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     print(_("map_async 的结果：%s") % values)
     return {"values": values, "callbacks": seen}
 

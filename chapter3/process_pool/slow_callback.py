@@ -29,6 +29,8 @@ def main(ctx=multiprocessing, slow=2.0, check=1.0):
             print(_("get(%s) 超时，ready()：%s") % (check, out["ready"]))
         out["value"] = second.get(timeout=60)
         print(_("get() 取回 %s") % out["value"])
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return out
 
 

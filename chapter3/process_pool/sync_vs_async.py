@@ -33,6 +33,8 @@ def main(ctx=multiprocessing, processes=4, tasks=4, seconds=0.2):
                 mapped.get(timeout=60)
             took[way] = time.monotonic() - start
             print(_("%s：%.2f 秒") % (way, took[way]))
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return took
 
 

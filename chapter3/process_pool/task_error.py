@@ -29,6 +29,8 @@ def main(ctx=multiprocessing):
         out["after"] = pool.map_async(fail_on_two, [1, 3]).get(timeout=60)
         print(_("之后进程池照常工作：%s") % out["after"])
         out["same_workers"] = sorted(p.pid for p in ctx.active_children()) == workers
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     out["successful"] = failed.successful()
     return out
 

@@ -17,6 +17,8 @@ def whoami(x):
 def main(ctx=multiprocessing, processes=2, tasks=6, chunksize=1, maxtasksperchild=None):
     with ctx.Pool(processes, maxtasksperchild=maxtasksperchild) as pool:
         done = pool.map_async(whoami, range(tasks), chunksize).get(timeout=60)
+        pool.close()
+        pool.join()  # the workers end by themselves; `with` would terminate() them
     return [list(d) for d in done]
 
 
