@@ -13,67 +13,24 @@ runs against the listings: it writes ``.book/benchmarks/threads-vs-processes.md`
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import datetime as dt
-import io
 import multiprocessing
 import os
-import platform
 import sys
 import threading
 import time
-from pathlib import Path
 
-import psutil
-
+from benchmarks import record
+from benchmarks.record import ms, quiet
 from chapter3.concepts import gil, start_cost
 from chapter3.thread_creation import (
     cpu_bound,
     creation_cost,
     fetch_pages,
-    gil_status,
     gil_threads,
     ready_together,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "benchmarks" / "threads-vs-processes.md"  # the record: full runs only
-QUICK_OUT = ROOT / ".book" / "benchmarks" / "threads-vs-processes.md"
-
 HEADER = ("情形 case", "方式 how", "时间 time", "加速比 speed-up", "占用 CPU CPUs busy")
-
-
-def machine() -> dict[str, str]:
-    """What the figures depend on: CPU, usable cores, Python, GIL, other programs, date."""
-    model = platform.processor() or "?"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            model = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    # Measured, not the load average: that lags a minute behind (a test run just before
-    # would count as load).
-    busy = sum(psutil.cpu_percent(interval=1.0, percpu=True))
-    gil = "GIL" if gil_status.gil_enabled() else "free-threaded, no GIL"
-    return {
-        "machine": f"{model}, {usable}/{os.cpu_count()} CPUs usable, {platform.system()} "
-        f"{platform.release()}",
-        "python": f"{platform.python_implementation()} {platform.python_version()} ({gil})",
-        "busy": f"{busy:.0f}",
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    }
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.3f} s"
-
-
-def quiet(main, *args, **kwargs):
-    """A listing's ``main``, its printed lines kept out of the table."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        return main(*args, **kwargs)
 
 
 def wall(workers) -> float:
@@ -101,14 +58,14 @@ def cpu_rows(work: int, repeat: int) -> list[tuple]:
     seq = wall(alone)
     case = f"CPU, pure Python, 2 × add_up({work:,})"
     rows = [
-        (case, "in turn, main thread", _ms(seq), "1.00", f"{busy(alone):.2f}"),
-        (case, "2 threads", _ms(wall(threads)), f"{seq / wall(threads):.2f}",
+        (case, "in turn, main thread", ms(seq), "1.00", f"{busy(alone):.2f}"),
+        (case, "2 threads", ms(wall(threads)), f"{seq / wall(threads):.2f}",
          f"{busy(threads):.2f}"),
     ]  # fmt: skip
     for method, rs in runs.items():
         procs = fastest(rs, "processes")
         rows.append(
-            (case, f"2 processes ({method})", _ms(wall(procs)),
+            (case, f"2 processes ({method})", ms(wall(procs)),
              f"{seq / wall(procs):.2f}", f"{busy(procs):.2f}")
         )  # fmt: skip
     return rows
@@ -127,8 +84,8 @@ def gil_rows(work: int, megabytes: int, repeat: int, hashed: int = 64) -> list[t
         in_turn = min(in_turn, time.perf_counter() - start)
     case = f"zlib.compress, 2 × {megabytes} MB"
     rows = [
-        (case, "in turn, main thread", _ms(in_turn), "1.00", ""),
-        (case, "2 threads (GIL released)", _ms(wall(threads)),
+        (case, "in turn, main thread", ms(in_turn), "1.00", ""),
+        (case, "2 threads (GIL released)", ms(wall(threads)),
          f"{in_turn / wall(threads):.2f}", f"{busy(threads):.2f}"),
     ]  # fmt: skip
     data = os.urandom(1 << 20) * hashed
@@ -137,9 +94,9 @@ def gil_rows(work: int, megabytes: int, repeat: int, hashed: int = 64) -> list[t
     threads = fastest(hashing, "threads")
     cores = sum(w["cpu_s"] for w in threads) / wall(threads)
     case = f"hashlib.sha256, 2 × 8 × {hashed} MB"
-    rows.append((case, "in turn, main thread", _ms(seq), "1.00", ""))
+    rows.append((case, "in turn, main thread", ms(seq), "1.00", ""))
     rows.append(
-        (case, "2 threads (GIL released)", _ms(wall(threads)), f"{seq / wall(threads):.2f}",
+        (case, "2 threads (GIL released)", ms(wall(threads)), f"{seq / wall(threads):.2f}",
          f"{cores:.2f}")
     )  # fmt: skip
     return rows
@@ -177,14 +134,14 @@ def io_rows(pages: int, latency: float, repeat: int) -> list[tuple]:
         urls = [f"http://{host}:{port}/page/{i}" for i in range(pages)]
         case = f"HTTP, {pages} pages × {latency * 1e3:.0f} ms latency"
         rows = [
-            (case, "one by one", _ms(seq), "1.00", ""),
-            (case, f"{pages} threads", _ms(threaded), f"{seq / threaded:.2f}", ""),
+            (case, "one by one", ms(seq), "1.00", ""),
+            (case, f"{pages} threads", ms(threaded), f"{seq / threaded:.2f}", ""),
         ]
         for method in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context(method)
             took = min(_fetch_in_processes(ctx, urls) for _ in range(repeat))
             rows.append(
-                (case, f"pool of {pages} processes ({method}), incl. start", _ms(took),
+                (case, f"pool of {pages} processes ({method}), incl. start", ms(took),
                  f"{seq / took:.2f}", "")
             )  # fmt: skip
     finally:
@@ -236,45 +193,6 @@ def ready_rows(samples: int) -> list[tuple]:
     ]
 
 
-def table(rows: list[tuple]) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def busy_warning(info: dict[str, str]) -> str:
-    """A warning when the machine was busy: other programs then hold the speed-ups down."""
-    from book.cpu_slot import QUIET  # here, not at the top: spawned workers import this file
-
-    busy = float(info["busy"])
-    if not busy > QUIET:
-        return ""
-    return (
-        f'!!! warning "测量时机器繁忙 · the machine was busy"\n'
-        f"    开始测量前，其他程序占用了相当于 {busy:.0f}% 个 CPU：计算类的加速比会被压低，"
-        "“占用 CPU”一栏显示了各方式实际得到的 CPU。内核状态的采样不受影响。\n\n"
-        f"    Just before the measurements, other programs used {busy:.0f}% of one CPU: the "
-        "computing speed-ups are held down; the CPUs-busy column shows what each way really "
-        "got. The kernel-state samples are not affected.\n\n"
-    )
-
-
-def markdown(info: dict[str, str], rows: list[tuple], notes: str, quick: bool = False) -> str:
-    by = "uv run python -m benchmarks.threads_vs_processes"
-    head = (
-        f"<!-- written by `{by} --quick`: small sizes, a check that it runs, not the record -->"
-        if quick
-        else f"<!-- written by `{by}`: do not edit -->"
-    )
-    return (
-        f"{head}\n\n"
-        f"**机器 machine:** {info['machine']} · **Python:** {info['python']} · "
-        f"**日期 date:** {info['date']} · **开始前其他程序的 CPU 占用 other programs' CPU "
-        f"use before:** {info['busy']}%\n\n"
-        f"{busy_warning(info)}{table(rows)}\n\n{notes}\n"
-    )
-
-
 NOTES = (
     "加速比 = 依次执行的时间 ÷ 该方式的时间；占用 CPU = 各工作者的 CPU 时间之和 ÷ 墙钟时间。"
     "计算类各行只计计算本身（工作者就绪后才计时），不含启动进程的时间；HTTP 各行含启动时间。"
@@ -289,24 +207,9 @@ NOTES = (
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.threads_vs_processes")
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"small sizes: check it runs (writes {QUICK_OUT.relative_to(ROOT)}, not the record)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        help=f"Markdown file to write (default: the record, {OUT.relative_to(ROOT)})",
-    )
-    args = parser.parse_args(argv)
-    quick = args.quick
-    out = (args.out or (QUICK_OUT if quick else OUT)).resolve()
-    if quick and out.is_relative_to(ROOT / "docs"):  # the pages cite what is there
-        parser.error(f"--quick figures are not a record: write them outside docs/, not {out}")
+    quick, out = record.arguments("threads_vs_processes", "threads-vs-processes.md", argv)
     work, repeat = (300_000, 1) if quick else (5_000_000, 3)
-    info = machine()
+    info = record.machine()
     rows = [
         *cpu_rows(work, repeat),
         *gil_rows(work, 1 if quick else 8, repeat, hashed=8 if quick else 64),
@@ -314,14 +217,8 @@ def main(argv: list[str] | None = None) -> None:
         *cost_rows(8, 2 if quick else 5, singles=10 if quick else 25),
         *ready_rows(50 if quick else 500),
     ]
-    print(f"{info['machine']}\n{info['python']} · {info['date']}")
-    print(f"other programs' CPU use before: {info['busy']}% of one CPU\n")
-    width = [max(len(str(r[i])) for r in [HEADER, *rows]) for i in range(len(HEADER))]
-    for row in [HEADER, *rows]:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown(info, rows, NOTES, quick), encoding="utf-8")
-    print(f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    text = record.markdown("threads_vs_processes", info, record.table(HEADER, rows), NOTES, quick)
+    record.write(out, text, info, HEADER, rows)
 
 
 if __name__ == "__main__":

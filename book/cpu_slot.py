@@ -141,13 +141,17 @@ def slot(exclusive: bool = False):
     """Hold the run's CPU slot: shared, or ``exclusive`` (nothing else of the run runs).
 
     Fixtures wider than a test are set up before ``cpu_slot``, so they take the slot
-    themselves with this, and so do the site's captures of timed runs (``TIMED``).
+    themselves with this (a worker that holds it alone, between two timing claims, has
+    it already), and so do the site's captures of timed runs (``TIMED``).
     A waiting exclusive holder goes first: it holds the turnstile, which a shared
     holder passes on its way in, so the shared ones cannot keep it out for ever
     (``flock`` alone has no such order)."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of a run
     if fcntl is None or not run:  # no workers: nothing else of this run is running
         yield
+        return
+    if _kept and not exclusive:  # this worker holds it alone already (a timing claim's
+        yield  # wider fixture, set up between two timing claims): waiting would deadlock
         return
     base = Path(tempfile.gettempdir()) / f"pytest-cpu-slot-{run}"
     with open(f"{base}.turnstile", "w") as turnstile, open(f"{base}.lock", "w") as f:

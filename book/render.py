@@ -146,8 +146,8 @@ def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
         f'<div class="claim-head"><a class="claim-anchor" href="#claim-{claim.id}">'
         f"{badge(st.status, lang)}</a> <code>{claim.id}</code></div>\n\n"
         f"{chapter}{claim.statement}\n\n"
-        f'<details class="claim-evidence"><summary>{w["evidence"]}: {passed}/{total} '
-        f"{w['passed']}</summary>\n"
+        f'<details class="claim-evidence" data-search-exclude><summary>{w["evidence"]}: '
+        f"{passed}/{total} {w['passed']}</summary>\n"
         f"<table><thead><tr><th>{w['test']}</th><th>{w['param']}</th><th>{w['outcome']}</th>"
         f"<th>{w['note']}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>\n"
         + "".join(f'<p class="claim-env">{w["env"]}: {escape(e)}</p>\n' for e in envs)
@@ -195,7 +195,7 @@ def run_block(run: dict, lang: str, title: str) -> str:
         else f'<p class="example-run-caption">{escape(title)}</p>\n\n'
     )
     return (
-        f'<div class="example-run" data-example="{run["key"]}" markdown>\n\n'
+        f'<div class="example-run" data-example="{run["key"]}" data-search-exclude markdown>\n\n'
         f'<p class="example-run-head"><strong>{label} · {w["output"]}'
         f"</strong> · {w['run_note']}{method} · "
         f"{w['quick']}: <code>{escape(quick)}</code></p>\n"

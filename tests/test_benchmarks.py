@@ -20,11 +20,12 @@ RECORDS = ROOT / "docs" / "benchmarks"
 
 
 def with_quick_mode() -> list[str]:
-    """The benchmark commands that offer ``--quick`` (``suite_cost`` runs the whole suite)."""
+    """The benchmark commands that offer ``--quick``, through ``benchmarks.record``
+    (``suite_cost`` runs the whole suite)."""
     return sorted(
         p.stem
         for p in (ROOT / "benchmarks").glob("*.py")
-        if "__main__" in (text := p.read_text(encoding="utf-8")) and '"--quick"' in text
+        if "__main__" in (text := p.read_text(encoding="utf-8")) and "record.arguments(" in text
     )
 
 
@@ -40,8 +41,8 @@ def table_rows(text: str) -> list[list[str]]:
     ]
 
 
-def test_the_benchmark_with_the_pages_figures_has_a_quick_mode():
-    assert "threads_vs_processes" in with_quick_mode()
+def test_the_benchmarks_with_the_pages_figures_have_a_quick_mode():
+    assert {"threads_vs_processes", "cluster_costs"} <= set(with_quick_mode())
 
 
 @pytest.mark.timeout(600)
@@ -84,13 +85,13 @@ def test_a_benchmark_runs_quick_and_leaves_the_recorded_figures_alone(name):
         assert all(row[:3]), row  # every row names its case, its way and what it measured
 
 
-@pytest.mark.parametrize("out", ["threads-vs-processes.md", "quick.md"])
+@pytest.mark.parametrize("out", ["threads-vs-processes.md", "cluster-costs.md", "quick.md"])
 def test_quick_figures_are_refused_a_place_in_docs(out, capsys):
-    from benchmarks import threads_vs_processes
+    from benchmarks import record
 
     before = records()
     with pytest.raises(SystemExit) as refused:  # argparse's error: before measuring anything
-        threads_vs_processes.main(["--quick", "--out", str(RECORDS / out)])
+        record.arguments("any", out, ["--quick", "--out", str(RECORDS / out)])
     assert refused.value.code == 2
     assert "outside docs/" in capsys.readouterr().err
     assert records() == before

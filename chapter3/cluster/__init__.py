@@ -8,7 +8,8 @@ cluster (``tcp://host:port``; ``None``: the address in ``DASK_SCHEDULER_ADDRESS`
 local cluster). The tests run them against a scheduler and workers started by the
 ``dask scheduler`` and ``dask worker`` command lines (``chapter3.kit.cluster``).
 
-``QUICK`` holds each program's short settings (the site's runs, ``--quick``). This file
+``QUICK`` holds each program's short settings (the site's runs, ``--quick``);
+``OWN_METHOD``, the programs that choose their start method themselves. This file
 imports nothing: workers import it.
 """
 
@@ -21,4 +22,11 @@ QUICK = {
     "buns": {"buns": 3},
     "worker_dies": {"nap": 0.5},
     "poison_pill": {},
+    "lease_expires": {},
+    "lease_overbooked": {},
+    "scatter": {"megabytes": 4, "tasks": 4},
+    "overhead": {"tasks": 50},
 }
+
+# They start their processes under spawn whatever the run's start method: run once.
+OWN_METHOD = ("wire", "lease_expires")

@@ -27,6 +27,8 @@ def main(address=None, tasks=4):
             refused = ""
         except Exception as e:  # what the pool's pickling says of a lambda
             refused = f"{type(e).__name__}: {e}"
+        pool.close()
+        pool.join()  # the worker ends by itself; `with` would terminate() it
     print(_("spawn 的进程池拒绝 lambda：{e}").format(e=refused))
     with Client(address) as client:
         squared = client.submit(square, 7).result(timeout=30)
