@@ -41,7 +41,7 @@ def task_rows(address: str, tasks: int, repeat: int) -> list[tuple]:
 
 
 def scatter_rows(address: str, megabytes: int, tasks: int, repeat: int) -> list[tuple]:
-    case = f"{tasks} tasks summing one {megabytes} MB array"
+    case = f"{tasks} tasks summing one {megabytes} MiB array"
     runs = [quiet(scatter.main, address, megabytes, tasks) for _ in range(repeat)]
     each = statistics.median(r["with_every_task"] for r in runs)
     once = statistics.median(r["scattered"] for r in runs)
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     with cluster(workers=2) as c:
         rows = [
             *task_rows(c.address, 50 if quick else 2000, 1 if quick else 3),
-            *scatter_rows(c.address, 4 if quick else 64, 4 if quick else 8, 1 if quick else 5),
+            *scatter_rows(c.address, 4 if quick else 64, 4 if quick else 16, 1 if quick else 5),
         ]
     text = record.markdown("cluster_costs", info, record.table(HEADER, rows), NOTES, quick)
     record.write(out, text, info, HEADER, rows)
