@@ -23,11 +23,11 @@ from chapter3.kit.cluster import cluster
 HEADER = ("情形 case", "方式 how", "时间 time", "相对 relative")
 
 
-def task_rows(address: str, tasks: int, repeat: int) -> list[tuple]:
+def task_rows(address: str, tasks: int, repeat: int, methods: list[str]) -> list[tuple]:
     case = f"{tasks} tiny tasks (x + 1), per task"
     runs = {}  # way -> per-task seconds of each repeat
     for _ in range(repeat):
-        for method in multiprocessing.get_all_start_methods():
+        for method in methods:
             costs = quiet(overhead.main, address, tasks, multiprocessing.get_context(method))
             for way, seconds in costs.items():
                 key = way if way == "Client.map" else f"{way} ({method})"
@@ -63,11 +63,13 @@ NOTES = (
 
 def main(argv: list[str] | None = None) -> None:
     quick, out = record.arguments("cluster_costs", "cluster-costs.md", argv)
-    info = record.machine()
+    info, methods = record.machine(), multiprocessing.get_all_start_methods()
+    tasks, repeat = (50, 1) if quick else (2000, 3)
+    megabytes, sent, scatters = (4, 4, 1) if quick else (64, 16, 3)
     with cluster(workers=2) as c:
-        rows = [
-            *task_rows(c.address, 50 if quick else 2000, 1 if quick else 3),
-            *scatter_rows(c.address, 4 if quick else 64, 4 if quick else 16, 1 if quick else 5),
+        rows = [  # quick: one start method is enough to check that the rows are made
+            *task_rows(c.address, tasks, repeat, methods[:1] if quick else methods),
+            *scatter_rows(c.address, megabytes, sent, scatters),
         ]
     text = record.markdown("cluster_costs", info, record.table(HEADER, rows), NOTES, quick)
     record.write(out, text, info, HEADER, rows)

@@ -24,8 +24,8 @@ def test_a_big_argument_and_a_tiny_task_cost_far_more_sent_to_a_cluster():
             for method in multiprocessing.get_all_start_methods()
         }
     assert shipped["same_sums"]
-    assert shipped["with_every_task"] > 1.5 * shipped["scattered"]  # 2.6-4.2 times here
+    assert shipped["with_every_task"] > 1.5 * shipped["scattered"]  # 2.4-4.1 times here
     assert any("large" in w.lower() for w in shipped["warned"])  # dask itself says so
     for per_task in costs.values():
-        assert per_task["Client.map"] > 10 * per_task["Pool.map"]  # 40-70 times here
-        assert per_task["Client.map"] > 3 * per_task["ProcessPoolExecutor.map"]  # 7-14 times
+        assert per_task["Client.map"] > 10 * per_task["Pool.map"]  # 40-80 times here
+        assert per_task["Client.map"] > 3 * per_task["ProcessPoolExecutor.map"]  # 7-20 times
