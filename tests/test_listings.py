@@ -90,6 +90,9 @@ def starts_processes(path) -> bool:
 
 @pytest.mark.parametrize("path", listings(), ids=key)
 def test_a_listing_runs_at_quick_settings_under_every_start_method(path):
+    section = importlib.import_module(f"chapter3.{path.parent.name}")
+    if path.stem in getattr(section, "KILLS_WORKERS", ()):
+        pytest.skip("it kills workers: its claim test runs it on a command-line cluster")
     # one interpreter runs it under each start method in turn: two fewer to start
     methods = multiprocessing.get_all_start_methods() if starts_processes(path) else [None]
     methods = [a for m in methods if m for a in ("--method", m)]
@@ -117,7 +120,7 @@ def test_every_listing_has_quick_settings_and_every_variant_names_a_listing(pack
         listing, _, name = variant.partition("@")
         assert listing in names and name and params, variant
     keys = set(names) | set(getattr(section, "VARIANTS", {}))
-    for table in ("WHOLE", "AS_MAIN", "STOP_AFTER", "TIMED", "OWN_METHOD"):
+    for table in ("WHOLE", "AS_MAIN", "STOP_AFTER", "TIMED", "OWN_METHOD", "KILLS_WORKERS"):
         assert set(getattr(section, table, ())) <= keys, f"{table}: unknown keys"
 
 
