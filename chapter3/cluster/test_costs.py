@@ -1,7 +1,7 @@
 """Timing claims of §3.5: what a big argument and a tiny task cost on a cluster. The
-test starts its cluster once it has the CPUs to itself (an idle cluster keeps a fifth of
-a CPU busy: the session's cluster would disturb every timing claim after it), and
-measures both on it: one cluster start in the run's exclusive time, not two."""
+test starts its cluster once it has the CPUs to itself (a cluster's start keeps both CPUs
+busy for seconds, and even idle it uses some), and measures both on it: one cluster start
+in the run's exclusive time, not two."""
 
 from __future__ import annotations
 
