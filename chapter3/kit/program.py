@@ -130,22 +130,42 @@ def run(
 
 
 def kill_trees(procs: list[subprocess.Popen], timeout: float = 30) -> None:
-    """Kill each process and all its descendants, descendants first; reap them all."""
+    """Kill each process and all its descendants, descendants first; reap them all.
+
+    multiprocessing's resource trackers are spared: once every process they serve has
+    ended they remove what those left behind (named semaphores, shared-memory segments)
+    and exit. Killed with the rest, they left each killed program's semaphores in
+    /dev/shm (some ninety files a whole test run)."""
     import psutil  # only here: a listing run by this module does not pay for it
 
     tree = []
     for proc in procs:
         with contextlib.suppress(psutil.Error):
             tree += psutil.Process(proc.pid).children(recursive=True)
+    trackers = [p for p in tree if _is_tracker(p)]
     for p in tree:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
+        if p not in trackers:
+            with contextlib.suppress(psutil.Error):
+                p.kill()
     for proc in procs:
         with contextlib.suppress(OSError):
             proc.kill()
     for proc in procs:
         proc.wait(timeout=timeout)
-    psutil.wait_procs(tree, timeout=timeout)
+    _, stuck = psutil.wait_procs(tree, timeout=timeout)  # trackers end once cleaned up
+    for p in stuck:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    psutil.wait_procs(stuck, timeout=timeout)
+
+
+def _is_tracker(process) -> bool:
+    import psutil
+
+    try:
+        return "resource_tracker" in " ".join(process.cmdline())
+    except psutil.Error:
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:
