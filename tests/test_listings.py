@@ -120,7 +120,16 @@ def test_every_listing_has_quick_settings_and_every_variant_names_a_listing(pack
         listing, _, name = variant.partition("@")
         assert listing in names and name and params, variant
     keys = set(names) | set(getattr(section, "VARIANTS", {}))
-    for table in ("WHOLE", "AS_MAIN", "STOP_AFTER", "TIMED", "OWN_METHOD", "KILLS_WORKERS"):
+    tables = (
+        "WHOLE",
+        "AS_MAIN",
+        "STOP_AFTER",
+        "TIMED",
+        "OWN_METHOD",
+        "KILLS_WORKERS",
+        "UNOBSERVED",
+    )
+    for table in tables:
         assert set(getattr(section, table, ())) <= keys, f"{table}: unknown keys"
 
 

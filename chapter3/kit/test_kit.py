@@ -352,3 +352,29 @@ def test_a_timeline_skips_a_line_still_being_written():
         with open(rec.path, "a", encoding="utf-8") as f:
             f.write('{"lane": "x", "pid": 1, "t": 0.0, "op": "pri')  # a write caught half-way
         assert [e.value for e in rec.timeline()] == ["whole"]
+
+
+HOLDS_A_SEMAPHORE = """import multiprocessing, time
+ctx = multiprocessing.get_context("spawn")  # a named semaphore, unlinked only at exit
+lock = ctx.Lock()
+print(lock._semlock.name, flush=True)
+child = ctx.Process(target=time.sleep, args=(60,))
+child.start()
+time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="named semaphores are files in /dev/shm")
+def test_killing_a_program_s_tree_leaves_none_of_its_semaphores_behind():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", HOLDS_A_SEMAPHORE], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    name = proc.stdout.readline().strip()
+    file = f"/dev/shm/sem.{name.lstrip('/')}"
+    assert name and os.path.exists(file)
+    program.kill_trees([proc], timeout=30)
+    proc.stdout.close()
+    # the program's resource tracker, spared, removed it once the program was dead
+    assert not os.path.exists(file), f"{file} left behind"

@@ -1,0 +1,103 @@
+"""Claims of §3.6 on moving data: shared memory against a queue, and the lifetime rules
+of shared-memory segments. Each test checks that it leaves nothing in /dev/shm."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chapter3.measured import segment_manager, segment_stranger, shared_array
+
+ROOT = Path(__file__).resolve().parents[2]
+SHM = Path("/dev/shm")
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="segments are files in /dev/shm")
+
+
+@pytest.fixture
+def segments():
+    """The shared-memory segments a test made: it must leave none behind."""
+    before = set(SHM.glob("psm_*"))
+    yield
+    assert not set(SHM.glob("psm_*")) - before, "segments left in /dev/shm"
+
+
+@pytest.mark.claim("measured-shared-memory-is-shared")
+def test_a_child_writes_into_the_parent_s_array_only_through_shared_memory(ctx, segments):
+    run = shared_array.main(megabytes=1, ctx=ctx)
+    assert run["parent_sees"] == (1.0, 2.0)  # the queued copy unchanged, the shared one doubled
+
+
+@pytest.mark.exclusive
+@pytest.mark.claim("measured-shared-memory-no-copy")
+def test_100_mib_reach_a_child_far_faster_in_shared_memory_than_through_a_queue(segments):
+    runs = [shared_array.main(megabytes=100) for _ in range(2)]
+    queue = min(r["queue"] for r in runs)
+    shared = min(r["shared_memory"] for r in runs)
+    assert queue > 10 * shared, runs  # 100-1000 times here: nothing is copied
+
+
+def whole_program(module: str, method: str) -> tuple[dict, str]:
+    """Run the listing's main in a fresh interpreter, to its exit; what it returned and
+    what it wrote on stderr (the resource tracker's warnings among it)."""
+    code = (f"import json, multiprocessing as m\nfrom chapter3.measured import {module}\n"
+            f"print(json.dumps({module}.main(m.get_context({method!r}))))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.splitlines()[-1]), done.stderr
+
+
+@linux_only
+@pytest.mark.claim("measured-killed-creator-leaves-the-segment")
+def test_a_killed_creator_s_segment_stays_until_the_resource_tracker_removes_it(ctx, segments):
+    method = ctx.get_start_method()
+    run, stderr = whole_program("segment_killed", method)
+    assert run["exitcode"] != 0  # killed before it could unlink
+    if method != "fork":  # the child shared the parent's tracker: it waited for the parent
+        assert run["there_after_kill"], run
+    assert not (SHM / run["name"]).exists()  # removed once the program ended ...
+    assert "leaked shared_memory objects" in stderr, stderr  # ... with a warning
+
+
+@linux_only
+@pytest.mark.claim("measured-manager-removes-its-segments")
+def test_a_shared_memory_manager_removes_its_segments_when_its_block_ends(ctx, segments):
+    run = segment_manager.main(ctx=ctx)
+    assert run["seen"] == 42 and run["inside"], run  # the child wrote into the segment
+    assert not run["after"] and not (SHM / run["name"]).exists(), run
+
+
+@linux_only
+@pytest.mark.claim("measured-stranger-removes-the-segment")
+def test_an_unrelated_program_that_attaches_removes_the_segment_when_it_exits(segments):
+    run = segment_stranger.main()
+    assert run["read"] == "42"  # it attached and read the creator's byte ...
+    assert not run["there_after"], run  # ... and its resource tracker removed the segment
+    assert "leaked shared_memory objects" in run["warned"], run
+
+
+CLOSE_UNDER_A_VIEW = """
+import numpy as np
+from multiprocessing import shared_memory
+segment = shared_memory.SharedMemory(create=True, size=2**20)
+view = np.ndarray((2**17,), dtype=np.float64, buffer=segment.buf)
+view[0] = 1.0
+segment.close()
+segment.unlink()
+print("closed", flush=True)
+print(view[0], flush=True)
+"""
+
+
+@linux_only
+@pytest.mark.claim("measured-view-outlives-close")
+def test_closing_a_segment_under_a_numpy_view_succeeds_and_the_view_then_crashes(segments):
+    done = subprocess.run([sys.executable, "-c", CLOSE_UNDER_A_VIEW], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.stdout.splitlines() == ["closed"], done  # close() let it go; the read never printed
+    assert done.returncode == -signal.SIGSEGV, done  # the view pointed at unmapped memory
