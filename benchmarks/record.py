@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import json
 import os
 import platform
 from pathlib import Path
@@ -119,8 +120,12 @@ def arguments(name: str, record: str, argv: list[str] | None) -> tuple[bool, Pat
     return args.quick, path
 
 
-def write(path: Path, text: str, info: dict[str, str], header: tuple, rows: list) -> None:
-    """Print the table and write the record."""
+def write(
+    path: Path, text: str, info: dict[str, str], header: tuple, rows: list, data=None
+) -> None:
+    """Print the table and write the record: the Markdown the pages include, and beside
+    it the same as JSON (the machine, the table, and ``data``: the figures' numbers),
+    from which the pages draw their plots (``benchmarks.figures``)."""
     print(f"{info['machine']}\n{info['python']} · {info['date']}")
     print(f"other programs' CPU use before: {info['busy']}% of one CPU\n")
     width = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -128,4 +133,10 @@ def write(path: Path, text: str, info: dict[str, str], header: tuple, rows: list
         print("  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    quick = "--quick" in text.splitlines()[0]  # the record's header line says so
+    saved = {"machine": info, "quick": quick, "header": list(header),
+             "rows": [list(r) for r in rows], "data": data}  # fmt: skip
+    path.with_suffix(".json").write_text(
+        json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"\nwrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

@@ -5,8 +5,9 @@
   ``BOOK_VERIFY=0``) and loads the report. ``mkdocs build`` waits for that run;
   ``mkdocs serve`` shows the pages at once, their stale claims as verifying, and
   rebuilds when the run ends (:mod:`book.live`).
-* ``on_page_markdown`` replaces each ``!!! claim``/``correction``/``run``/
-  ``ledger``/``errata`` block of a page with its rendering.
+* ``on_page_markdown`` replaces each ``!!! claim``/``correction``/``run``/``figure``/
+  ``ledger``/``errata`` block of a page with its rendering (a figure: a benchmark's
+  record drawn by :mod:`benchmarks.figures`).
 """
 
 from __future__ import annotations
@@ -193,6 +194,11 @@ def on_page_markdown(markdown, page, config, files):
                 pieces.append(render.run_block(run, lang, body or arg))
             elif later:
                 pieces.append(render.pending_run_block(arg, lang, body or arg))
+        elif kind == "figure":
+            from benchmarks import figures  # matplotlib: only for pages with a figure
+
+            svg = figures.svg(arg, lang)
+            pieces.append(render.figure_block(arg, svg, figures.load(arg), lang, body or arg))
         elif kind == "ledger":
             pieces.append(render.ledger(STATE["claims"], STATE["statuses"], titles, lang, repo))
         elif kind == "errata":
@@ -204,7 +210,7 @@ def on_page_markdown(markdown, page, config, files):
     return _set_aside_drawings(render.fold_printed("".join(pieces)), src)
 
 
-SVG = re.compile(r'<svg class="timeline.*?</svg>', re.S)
+SVG = re.compile(r'<svg class="(?:timeline|plot)\b.*?</svg>', re.S)
 SLOT = re.compile(r'<svg data-drawing="(\d+)"></svg>')
 DRAWINGS: dict[str, list[str]] = {}  # by page source: what its slots stand for
 

@@ -47,11 +47,14 @@ class ShmWatch:
         for owner, attr, original in reversed(self._originals):
             setattr(owner, attr, original)
 
-    def leaked(self) -> list[str]:
+    def leaked(self, since: int = 0) -> list[str]:
+        """The files in /dev/shm of the names made (from the ``since``-th on) still there."""
         gc.collect()  # run the finalizers that unlink what dead objects held
         if not SHM.is_dir():
             return []
-        files = [("sem." if n.startswith("/mp") else "") + n.lstrip("/") for n in self.names]
+        files = [
+            ("sem." if n.startswith("/mp") else "") + n.lstrip("/") for n in self.names[since:]
+        ]
         return sorted(f for f in files if (SHM / f).exists())
 
 

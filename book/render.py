@@ -205,6 +205,29 @@ def run_block(run: dict, lang: str, title: str) -> str:
     )
 
 
+def figure_block(name: str, svg: str, record: dict, lang: str, title: str) -> str:
+    """A benchmark's plot, with where, when and by which command it was measured."""
+    m, command = record["machine"], f"uv run python -m benchmarks.{record_module(name)}"
+    where = (
+        f"测于 {m['date']}：{m['machine']}，{m['python']}；开始前其他程序占用 {m['busy']}% 个 CPU。"
+        f"重测：<code>{command}</code>"
+        if lang == "zh"
+        else f"Measured {m['date']}: {m['machine']}, {m['python']}; other programs used "
+        f"{m['busy']}% of one CPU before. Measure again: <code>{command}</code>"
+    )
+    return (
+        f'<figure class="plot-figure" data-figure="{name}" data-search-exclude>{svg}'
+        f"<figcaption><strong>{escape(title)}</strong><br>{where}</figcaption></figure>\n"
+    )
+
+
+def record_module(name: str) -> str:
+    """The benchmark command that writes the record a figure draws."""
+    from benchmarks.figures import FIGURES  # matplotlib: only for pages with a figure
+
+    return FIGURES[name][0].replace("-", "_")
+
+
 def run_command(key: str, lang: str) -> str:
     """The command that makes a page's run again: its key as the page names it (the runner
     looks a variant's settings up itself) and the page's language. No ``--method``: the

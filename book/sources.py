@@ -28,7 +28,7 @@ TESTS = ROOT / "chapter3"
 LANGS = ("zh", "en")
 
 BLOCK = re.compile(
-    r'^!!! (?P<kind>claim|correction|run|ledger|errata) "(?P<arg>[^"]+)"[ \t]*(?:\n|\Z)'
+    r'^!!! (?P<kind>claim|correction|run|figure|ledger|errata) "(?P<arg>[^"]+)"[ \t]*(?:\n|\Z)'
     r"(?P<body>(?:(?:    |\t).*(?:\n|\Z)|[ \t]*\n)*)",
     re.MULTILINE,
 )
@@ -72,7 +72,7 @@ def page_stem(page: str) -> str:
 
 
 def blocks(markdown: str):
-    """Each claim, correction or run block of a page, with its heading and line."""
+    """Each claim, correction, run or figure block of a page, with its heading and line."""
     for m in BLOCK.finditer(markdown):
         before = markdown[: m.start()]
         headings = HEADING.findall(before)

@@ -19,7 +19,9 @@ PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 
 if "forkserver" in START_METHODS:
     # The fork server imports the kit once, so every child it forks has it already (an
-    # observed child unpickles its process class from it); __main__ is its default.
+    # observed child unpickles its process class from it). "__main__" is meant to be
+    # preloaded too, but Python 3.11's fork server never does it (it looks for a
+    # "main_path" that the preparation data does not hold; §3.6).
     multiprocessing.set_forkserver_preload(["__main__", "chapter3.kit.observe"])
 
 

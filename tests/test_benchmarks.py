@@ -7,11 +7,13 @@ its figures, at small sizes, are not a record. The pages cite the records in
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -42,7 +44,9 @@ def table_rows(text: str) -> list[list[str]]:
 
 
 def test_the_benchmarks_with_the_pages_figures_have_a_quick_mode():
-    assert {"threads_vs_processes", "cluster_costs"} <= set(with_quick_mode())
+    assert {"threads_vs_processes", "cluster_costs", "scaling", "moving_data", "pool_costs"} <= set(
+        with_quick_mode()
+    )
 
 
 @pytest.mark.timeout(600)
@@ -83,6 +87,49 @@ def test_a_benchmark_runs_quick_and_leaves_the_recorded_figures_alone(name):
     for row in rows:
         assert len(row) == len(header), row
         assert all(row[:3]), row  # every row names its case, its way and what it measured
+
+    saved = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))  # what plots draw
+    assert saved["quick"] is True
+    assert set(saved["machine"]) == {"machine", "python", "busy", "date"}
+    assert [saved["header"], *saved["rows"]] == [header, *rows]  # the same table, as data
+    for figure in figures_of(out.stem):
+        for lang in ("zh", "en"):
+            drawn(figure, lang, saved)
+
+
+def figures_of(record_name: str) -> list[str]:
+    from benchmarks.figures import FIGURES
+
+    return [name for name, (record_, _) in FIGURES.items() if record_ == record_name]
+
+
+def drawn(figure: str, lang: str, saved: dict) -> str:
+    """The figure as the page gets it: well-formed SVG that scales, in the page's colours,
+    that loads nothing."""
+    from benchmarks.figures import WORDS, svg
+
+    text = svg(figure, lang, saved)
+    root = ElementTree.fromstring(text)  # well-formed
+    assert root.get("class") == "plot" and root.get("viewBox") and not root.get("width")
+    assert "currentColor" in text and "#010203" not in text
+    assert not re.search(r'(?:href|src)="(?!#)', text), "it refers to something outside"
+    labels = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert any(word in labels for word in WORDS[lang].values()), f"{figure}: no {lang} label"
+    return text
+
+
+def test_every_figure_on_a_page_is_drawn_from_its_committed_record():
+    from benchmarks.figures import FIGURES
+
+    figure_block = re.compile(r'^!!! figure "([^"]+)"', re.M)
+    named = {m for p in (ROOT / "docs").glob("*.md")
+             for m in figure_block.findall(p.read_text(encoding="utf-8"))}  # fmt: skip
+    assert named and named <= set(FIGURES), named - set(FIGURES)
+    for figure in named:
+        record_ = json.loads((RECORDS / f"{FIGURES[figure][0]}.json").read_text(encoding="utf-8"))
+        assert record_["quick"] is False, f"{figure}: drawn from a quick run"
+        for lang in ("zh", "en"):
+            drawn(figure, lang, record_)
 
 
 @pytest.mark.parametrize("out", ["threads-vs-processes.md", "cluster-costs.md", "quick.md"])

@@ -53,6 +53,7 @@ SECTIONS = [
     "thread-creation",
     "thread-communication",
     "cluster",
+    "measured",
 ]
 PREFIX = {"zh": "", "en": "en/"}
 
@@ -234,6 +235,13 @@ def test_at_a_phones_width_only_code_scrolls_sideways_and_figures_stay_legible(b
             figures = tab.locator("figure.timeline-figure").count()
             assert bool(heights) == bool(figures), f"{section}: no drawing shown"
             assert min(heights, default=8) >= 8, f"{section}: timeline text {min(heights):.1f} px"
+            plots = tab.evaluate(
+                """() => [...document.querySelectorAll('svg.plot')].map(s => [
+                    s.getBoundingClientRect().width,
+                    Math.min(...[...s.querySelectorAll('text')]
+                        .map(t => t.getBoundingClientRect().height).filter(h => h > 0))])"""
+            )  # each plot's width, and the height of its smallest text
+            assert all(w <= 375 and h >= 7 for w, h in plots), f"{section}: plots {plots}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SHOTS / f"phone-{lang}.png"))
     finally:
@@ -273,6 +281,12 @@ def test_badges_and_figures_are_readable_in_light_and_dark_mode(browser, site, s
         assert labels and min(_contrast(fill, page_bg) for fill in labels) >= 4.5
         SHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SHOTS / f"scheme-{scheme}.png"))
+        tab.goto(url(site, "en", "measured"))  # the plots: their text in the page's colour
+        ink = tab.evaluate(
+            """() => [...document.querySelectorAll('svg.plot text')]
+                .map(t => getComputedStyle(t).fill)"""
+        )
+        assert ink and min(_contrast(fill, page_bg) for fill in ink) >= 4.5, set(ink)
     finally:
         context.close()
 

@@ -19,7 +19,7 @@ QUICK = {
     "segment_manager": {},
     "chunksize": {"tasks": 10_000},
     "uneven": {"long": 0.5},
-    "heavy_main": {"n": 2},
+    "heavy_main": {"n": 3},
 }
 
 #: Runs about speed: the site captures them with the CPUs to themselves.

@@ -13,12 +13,13 @@ from gettext import gettext as _
 def spin(n):
     while n:
         n -= 1
-    return n
+    return os.getpid()
 
 
 def timed(ctx, workers, serial, work, tasks):
     with ctx.Pool(workers) as pool:
-        pool.map(spin, [0] * workers)  # started and warm before the clock starts
+        while len(set(pool.map(spin, [100_000] * 4 * workers, chunksize=1))) < workers:
+            pass  # until every worker has answered: all started before the clock starts
         start = time.perf_counter()
         spin(int(work * serial))  # the serial part, in this process only
         pool.map(spin, [int(work * (1 - serial) / tasks)] * tasks, chunksize=1)
@@ -34,8 +35,9 @@ def fitted(speedups):
     return sum(a * b for a, b in pairs) / sum(b * b for _a, b in pairs)
 
 
-def main(serial=0.5, work=20_000_000, tasks=12, most=None, ctx=multiprocessing):
+def main(serial=0.5, work=20_000_000, tasks=None, most=None, ctx=multiprocessing):
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    tasks = tasks or 12 * cpus  # shared evenly by 1, 2, 3, 4, 6 and 12 workers per CPU
     one = timed(ctx, 1, serial, work, tasks)
     speedups = {1: 1.0}
     for n in range(2, (most or 2 * cpus) + 1):  # beyond the CPUs too: oversubscribed

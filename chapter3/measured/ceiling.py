@@ -1,8 +1,8 @@
 """How much parallel work can this machine do at all? Copies of a busy loop started as
 separate programs (``subprocess``, no ``multiprocessing``): one alone, then one per CPU
 side by side. With N CPUs free the copies take about as long as one alone and the
-ceiling is close to N; on a cloud machine whose two vCPUs are two hyper-threads of one
-core it is nearer 1.6. Every speed-up is then judged against this ceiling, not N alone.
+ceiling is close to N; where two vCPUs are two hyper-threads of one core, it is less.
+Every speed-up is then judged against this ceiling, not N alone.
 """
 
 import os

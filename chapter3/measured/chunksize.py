@@ -21,7 +21,7 @@ def timed(pool, tasks, chunksize):
 
 def main(tasks=100_000, workers=2, ctx=multiprocessing):
     with ctx.Pool(workers) as pool:
-        pool.map(tiny, range(workers))  # started and warm before the clock starts
+        pool.map(tiny, range(workers))  # started before the clock starts
         seconds = {str(size): timed(pool, tasks, size) for size in (1, None, tasks // 10)}
         pool.close()
         pool.join()

@@ -3,7 +3,8 @@ is killed before it can unlink it. The segment stays in /dev/shm until multiproc
 resource tracker (a helper process) sees that every process it served has ended; it
 then removes the segment and warns of "leaked shared_memory objects". Under spawn and
 forkserver the child shares the parent's tracker, so that is when this program ends;
-under fork the child started a tracker of its own, which cleans up as the child dies.
+under fork it does only if the parent had started its tracker before the fork: here it
+had not, so the child started one of its own, which cleans up as the child dies.
 """
 
 import multiprocessing

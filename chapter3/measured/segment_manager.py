@@ -1,5 +1,6 @@
-"""``SharedMemoryManager`` ties shared-memory segments to a ``with`` block: its server
-process creates them on request, and removes every one of them when the block ends.
+"""``SharedMemoryManager`` ties shared-memory segments to a ``with`` block: each segment
+is created in the calling process and its name registered with the manager's server
+process, which removes every one of them when the block ends.
 A child attaches to a segment by its name and writes into it; the parent reads it.
 """
 

@@ -24,17 +24,16 @@ def double_first(inbox, outbox):
         got.close()
 
 
-def handed_over(ctx, item):  # seconds until a waiting child has doubled it
+def handed_over(ctx, item):  # seconds until a waiting child has doubled it, and what it saw
     inbox, outbox = ctx.Queue(), ctx.Queue()
     child = ctx.Process(target=double_first, args=(inbox, outbox))
     child.start()
     outbox.get(timeout=60)
     start = time.perf_counter()
     inbox.put(item)
-    outbox.get(timeout=60)
-    seconds = time.perf_counter() - start
+    saw, seconds = outbox.get(timeout=60), time.perf_counter() - start  # in this order
     child.join(timeout=60)
-    return seconds
+    return seconds, saw
 
 
 def main(megabytes=100, ctx=multiprocessing):
@@ -42,14 +41,15 @@ def main(megabytes=100, ctx=multiprocessing):
     try:
         np.ndarray(block.size // 8, buffer=block.buf)[:] = 1.0  # made there: no copy later
         private = np.ones(block.size // 8)
-        times = handed_over(ctx, private), handed_over(ctx, block)
+        queued, mapped = handed_over(ctx, private), handed_over(ctx, block)  # (seconds, saw)
         seen = float(private[0]), float(np.ndarray(1, buffer=block.buf)[0])
     finally:
         block.close()  # the views above were temporary: none is left
         block.unlink()  # the creator removes the segment from /dev/shm
     print(_("{mb} MiB 经 Queue：{q:.3f} s，在共享内存里：{m:.4f} s；父进程看到 {a} 和 {b}").format(
-        mb=megabytes, q=times[0], m=times[1], a=seen[0], b=seen[1]))  # fmt: skip
-    return {"queue": times[0], "shared_memory": times[1], "parent_sees": seen}
+        mb=megabytes, q=queued[0], m=mapped[0], a=seen[0], b=seen[1]))  # fmt: skip
+    return {"queue": queued[0], "shared_memory": mapped[0], "parent_sees": seen,
+            "child_saw": (queued[1], mapped[1])}  # fmt: skip
 
 
 if __name__ == "__main__":
