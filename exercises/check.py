@@ -163,11 +163,15 @@ def _tree(pid: int) -> list[psutil.Process]:
 
 def _waiting(tl: Timeline, now: float) -> bool:
     """Whether the timeline shows the program stuck: nothing recorded for :data:`QUIET`
-    seconds, the main process inside a wait, and every child still in its ``run``
-    inside one too (a child that computes records nothing, and is not stuck; one whose
-    ``run`` has ended is exiting, or died holding what it held)."""
+    seconds, the main process inside a wait, every child started has begun its ``run``
+    (one that has not is still importing: under spawn, NumPy takes seconds on a busy
+    machine), and every child still in its ``run`` is inside a wait too (a child that
+    computes records nothing, and is not stuck; one whose ``run`` has ended is exiting,
+    or died holding what it held)."""
     if not tl or now - tl[-1].t < QUIET:
         return False
+    if {e.obj for e in tl.of("started")} - {s.lane for s in tl.spans("run")}:
+        return False  # a child still starting (under spawn: importing its modules)
     lanes: dict[str, set[str]] = {}
     for span in tl.open():
         lanes.setdefault(span.lane, set()).add(span.op)

@@ -241,6 +241,21 @@ def check_buns(ex, path, method, lang):
     return []
 
 
+def check_segment(ex, path, method, lang):
+    r = run(path, method, lang)
+    if found := _ended_well(ex, r, lang):
+        return found
+    if "leaked shared_memory" in r.stderr:
+        return [Problem("leaked", say(
+            lang, "程序结束后，资源跟踪器报告了泄漏的共享内存段（leaked shared_memory objects）："
+            "创建它的一方没有 unlink() 它，它一直留在 /dev/shm 里，直到资源跟踪器替你删掉。",
+            "once your program had ended, the resource tracker reported a leaked segment "
+            "(leaked shared_memory objects): the side that created it never unlink()ed it, so "
+            "it stayed in /dev/shm until the tracker removed it for you.",
+        ))]  # fmt: skip
+    return list(filter(None, [output(r, lang, [f"sum {sum(x * x for x in range(1000))}"])]))
+
+
 def check_apply_async(ex, path, method, lang):
     r = run(path, method, lang)
     found = _ended_well(ex, r, lang) or list(
@@ -364,4 +379,5 @@ CHECKS = {
     12: check_pickle,
     13: check_speed,
     14: check_balance,
+    15: check_segment,
 }
