@@ -211,10 +211,14 @@ class Recorder:
             self.write(op, obj, "end", value)
 
     def timeline(self) -> Timeline:
-        """Everything recorded so far; a line still being written is left for later."""
-        with open(self.path, encoding="utf-8") as f:
-            text = f.read()
-        whole = text[: text.rfind("\n") + 1]
+        """Everything recorded so far; a line still being written is left for later.
+
+        Read as bytes and cut at the last newline before decoding: a line being written
+        can end, for now, in the middle of a character (a UnicodeDecodeError once, in a
+        whole-suite run, when the text was decoded as it was read)."""
+        with open(self.path, "rb") as f:
+            data = f.read()
+        whole = data[: data.rfind(b"\n") + 1].decode("utf-8")
         return Timeline(Event(**json.loads(ln)) for ln in whole.splitlines() if ln.strip())
 
 

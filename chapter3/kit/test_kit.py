@@ -378,3 +378,13 @@ def test_killing_a_program_s_tree_leaves_none_of_its_semaphores_behind():
     proc.stdout.close()
     # the program's resource tracker, spared, removed it once the program was dead
     assert not os.path.exists(file), f"{file} left behind"
+
+
+def test_a_timeline_read_while_a_line_is_half_written_leaves_that_line_for_later():
+    with recording() as rec:
+        rec.write("print", "", "", "生产者 Tom")
+        with open(rec.path, "rb") as f:
+            line = f.read()
+        with open(rec.path, "ab") as f:  # a second line cut in the middle of a character
+            f.write(line[: line.index("生".encode()) + 1])
+        assert [e.value for e in rec.timeline()] == ["生产者 Tom"]
