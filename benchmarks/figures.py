@@ -46,10 +46,11 @@ STYLE = {
 WORDS = {
     "zh": {
         "workers": "worker 进程数",
-        "speedup": "加速比",
+        "speedup": "平均在忙的 CPU 数（≈ 加速比）",
         "ideal": "理想（n 倍）",
         "ceiling": "本机上限 {c:.2f}",
-        "serial": "串行 {s:.0%}：测得",
+        "serial": "串行 {s:.0%}：在忙的 CPU",
+        "wall": "加速比（墙钟时间）",
         "fit": "拟合 s = {f:.2f}",
         "size": "数组大小",
         "seconds": "交给子进程所需时间（秒）",
@@ -60,10 +61,11 @@ WORDS = {
     },
     "en": {
         "workers": "worker processes",
-        "speedup": "speed-up",
+        "speedup": "CPUs kept busy (≈ speed-up)",
         "ideal": "ideal (n times)",
         "ceiling": "this machine's ceiling {c:.2f}",
-        "serial": "serial {s:.0%}: measured",
+        "serial": "serial {s:.0%}: CPUs busy",
+        "wall": "speed-up (wall time)",
         "fit": "fit s = {f:.2f}",
         "size": "array size",
         "seconds": "time to hand it to a child (s)",
@@ -76,8 +78,9 @@ WORDS = {
 
 
 def scaling(record: dict, lang: str):
-    """Speed-up against workers: each job's points, its fitted Amdahl curve carried on
-    paper to 16 workers, the ideal line and the machine's measured ceiling."""
+    """CPUs kept busy against workers: each job's points (its wall-time speed-ups hollow),
+    its fitted Amdahl curve carried on paper to 16 workers, the ideal line and the
+    machine's measured ceiling."""
     w, data = WORDS[lang], record["data"]
     fig, ax = plt.subplots(figsize=(6, 4.2))
     far = list(range(1, 17))
@@ -85,14 +88,16 @@ def scaling(record: dict, lang: str):
     ax.axhline(data["ceiling"], color=INK, linewidth=1, linestyle="--", alpha=0.6)
     ax.text(16, data["ceiling"], w["ceiling"].format(c=data["ceiling"]), ha="right", va="bottom")
     for colour, job in zip(COLOURS, data["jobs"], strict=False):
-        points = sorted((int(n), s) for n, s in job["speedups"].items())
-        ax.plot(
-            *zip(*points, strict=True), "o", color=colour, label=w["serial"].format(s=job["serial"])
-        )
+        busy = sorted((int(n), b) for n, b in job["busy"].items())
+        wall = sorted((int(n), s) for n, s in job["speedups"].items())
+        ax.plot(*zip(*busy, strict=True), "o", color=colour,
+                label=w["serial"].format(s=job["serial"]))  # fmt: skip
+        ax.plot(*zip(*wall, strict=True), "o", color=colour, fillstyle="none", markersize=7)
         if job["fitted"] is not None:
             s = max(job["fitted"], 0.0)
             ax.plot(far, [1 / (s + (1 - s) / n) for n in far], "-", color=colour, linewidth=1.2,
                     alpha=0.8, label=w["fit"].format(f=job["fitted"]))  # fmt: skip
+    ax.plot([], [], "o", color=INK, fillstyle="none", label=w["wall"])
     ax.axvline(data["cpus"], color=INK, linewidth=0.6, alpha=0.3)
     ax.set(xlabel=w["workers"], ylabel=w["speedup"], xlim=(0.5, 16.5), ylim=(0, 8.5))
     ax.set_xticks([1, 2, 4, 8, 12, 16])

@@ -14,17 +14,19 @@ import multiprocessing
 
 from benchmarks import record
 from benchmarks.record import ms, quiet
-from chapter3.concepts import start_cost
-from chapter3.measured import chunksize, heavy_main, uneven
+from chapter3.kit import program
+from chapter3.measured import chunksize, uneven
 
 HEADER = ("情形 case", "方式 how", "时间 time")
 
 NOTES = (
-    "进程池先启动、先热身，只计任务。启动一行：启动并等待一个什么也不做的进程，取中位数；"
+    "进程池先启动，只计任务。启动一行：启动并等待一个什么也不做的进程，取中位数，"
+    "在一个新的解释器里测（它的主模块什么都不导入）；"
     "“导入 NumPy”指目标函数所在的模块在顶层导入了 NumPy。  \n"
-    "Pools are started and warmed up before timing: only the tasks count. Start rows: "
-    'start and join one process that does nothing, the median; "imports NumPy": the '
-    "module of its target function imports NumPy at its top."
+    "Pools are started before timing: only the tasks count. Start rows: start and join one "
+    "process that does nothing, the median, measured in a fresh interpreter whose main "
+    'module imports nothing; "imports NumPy": the module of its target function imports '
+    "NumPy at its top."
 )
 
 
@@ -38,8 +40,9 @@ def main(argv: list[str] | None = None) -> None:
         ctx = multiprocessing.get_context(method)
         chunks = quiet(chunksize.main, tasks=tasks, ctx=ctx)
         spread = quiet(uneven.main, long=0.5 if quick else 1.0, ctx=ctx)
-        light = quiet(start_cost.main, ctx, n=starts)["process_s"]
-        heavy = quiet(heavy_main.main, ctx, n=starts)["process_s"]
+        # in fresh interpreters: this module imports NumPy, and spawn would import it again
+        light = program.unobserved("concepts.start_cost", method, n=starts)[0]["process_s"]
+        heavy = program.unobserved("measured.heavy_main", method, n=starts)[0]["process_s"]
         data[method] = {"chunksize": chunks, "map": spread["map"],
                         "first_unordered": spread["imap_unordered"][0][1],
                         "start": light, "start_numpy": heavy}  # fmt: skip

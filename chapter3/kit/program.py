@@ -129,6 +129,22 @@ def run(
         return done, rec.timeline()
 
 
+def unobserved(module: str, method: str, timeout: float = 120, **params) -> tuple[dict, str]:
+    """``main(ctx, **params)`` of ``chapter3.<module>`` in a fresh interpreter, plainly
+    (nothing observed), to the interpreter's exit: what it returned, and its stderr (the
+    resource tracker's warnings among it). Its main module is a ``-c`` string, so a child
+    started by spawn imports only the listing's module: what that imports is what it pays.
+    """
+    package, _, name = f"chapter3.{module}".rpartition(".")
+    call = f"{name}.main(multiprocessing.get_context({method!r}), **{params!r})"
+    code = f"import json, multiprocessing\nfrom {package} import {name}\nprint(json.dumps({call}))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment(),
+                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} exited with {done.returncode}:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.splitlines()[-1]), done.stderr
+
+
 def kill_trees(procs: list[subprocess.Popen], timeout: float = 30) -> None:
     """Kill each process and all its descendants, descendants first; reap them all.
 

@@ -388,3 +388,10 @@ def test_a_timeline_read_while_a_line_is_half_written_leaves_that_line_for_later
         with open(rec.path, "ab") as f:  # a second line cut in the middle of a character
             f.write(line[: line.index("生".encode()) + 1])
         assert [e.value for e in rec.timeline()] == ["生产者 Tom"]
+
+
+def test_unobserved_runs_a_listing_s_main_to_its_exit_in_a_fresh_interpreter():
+    result, stderr = program.unobserved("concepts.start_cost", "spawn", n=2)
+    assert set(result) == {"thread_s", "process_s"} and result["process_s"] > 0
+    with pytest.raises(RuntimeError, match="exited with 1"):  # a failing main says so
+        program.unobserved("concepts.start_cost", "spawn", n=-1)

@@ -1,7 +1,9 @@
 """Amdahl's law, measured. A job whose serial part runs in the main process and whose
 parallel part is shared out among a pool's workers: with n workers its speed-up is at
 most 1 / (s + (1 - s) / n), s being the serial fraction, however many CPUs there are.
-The serial fraction is then fitted back from the measured speed-ups.
+The job also keeps that many CPUs busy at most, on average: its processes' CPU time over
+its wall time, a measure that stays put when a virtual machine's CPUs change speed. The
+serial fraction is fitted back from it.
 """
 
 import multiprocessing
@@ -11,44 +13,50 @@ from gettext import gettext as _
 
 
 def spin(n):
+    start = time.process_time()
     while n:
         n -= 1
-    return os.getpid()
+    return time.process_time() - start, os.getpid()  # the CPU time it took, and where
 
 
 def timed(ctx, workers, serial, work, tasks):
+    """The job's wall time, and the CPU time its processes spent on it."""
     with ctx.Pool(workers) as pool:
-        while len(set(pool.map(spin, [100_000] * 4 * workers, chunksize=1))) < workers:
+        while (
+            len({pid for _t, pid in pool.map(spin, [10**5] * 4 * workers, chunksize=1)}) < workers
+        ):
             pass  # until every worker has answered: all started before the clock starts
         start = time.perf_counter()
-        spin(int(work * serial))  # the serial part, in this process only
-        pool.map(spin, [int(work * (1 - serial) / tasks)] * tasks, chunksize=1)
+        cpu = spin(int(work * serial))[0]  # the serial part, in this process only
+        cpu += sum(
+            t for t, _pid in pool.map(spin, [int(work * (1 - serial) / tasks)] * tasks, chunksize=1)
+        )
         seconds = time.perf_counter() - start
         pool.close()
         pool.join()
-    return seconds
+    return seconds, cpu
 
 
-def fitted(speedups):
+def fitted(ratios):
     """s by least squares on 1/S(n) - 1/n = s * (1 - 1/n), n > 1."""
-    pairs = [(1 / s - 1 / n, 1 - 1 / n) for n, s in speedups.items() if n > 1]
+    pairs = [(1 / s - 1 / n, 1 - 1 / n) for n, s in ratios.items() if n > 1]
     return sum(a * b for a, b in pairs) / sum(b * b for _a, b in pairs)
 
 
 def main(serial=0.5, work=20_000_000, tasks=None, most=None, ctx=multiprocessing):
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     tasks = tasks or 12 * cpus  # shared evenly by 1, 2, 3, 4, 6 and 12 workers per CPU
-    one = timed(ctx, 1, serial, work, tasks)
-    speedups = {1: 1.0}
-    for n in range(2, (most or 2 * cpus) + 1):  # beyond the CPUs too: oversubscribed
-        speedups[n] = one / timed(ctx, n, serial, work, tasks)
-        bound = 1 / (serial + (1 - serial) / n)
-        print(_("{n} 个 worker：加速比 {s:.2f}（阿姆达尔定律的上限 {b:.2f}）").format(
-            n=n, s=speedups[n], b=bound))  # fmt: skip
-    s = fitted({n: v for n, v in speedups.items() if n <= cpus}) if cpus > 1 else None
-    if s is not None:  # one CPU: no speed-up to fit it from
+    runs = {n: timed(ctx, n, serial, work, tasks) for n in range(1, (most or 2 * cpus) + 1)}
+    speedups = {n: runs[1][0] / wall for n, (wall, _cpu) in runs.items()}  # beyond the CPUs too
+    busy = {n: cpu / wall for n, (wall, cpu) in runs.items()}
+    for n in list(runs)[1:]:
+        print(_("{n} 个 worker：加速比 {s:.2f}，平均 {c:.2f} 个 CPU 在忙（上限 {b:.2f}）").format(
+            n=n, s=speedups[n], c=busy[n], b=1 / (serial + (1 - serial) / n)))  # fmt: skip
+    s = fitted({n: v for n, v in busy.items() if n <= cpus}) if cpus > 1 else None
+    if s is not None:  # one CPU: nothing to fit it from
         print(_("由测量值拟合的串行比例：{s:.2f}（程序里是 {t}）").format(s=s, t=serial))
-    return {"serial": serial, "cpus": cpus, "speedups": speedups, "fitted": s}
+    return {"serial": serial, "cpus": cpus, "seconds": {n: r[0] for n, r in runs.items()},
+            "speedups": speedups, "busy": busy, "fitted": s}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ of shared-memory segments. Each test checks that it leaves nothing in /dev/shm."
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from book.pytest_plugin import SHM_WATCH
+from chapter3.kit import program
 from chapter3.measured import segment_manager, segment_stranger, shared_array
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,22 +47,11 @@ def test_100_mib_reach_a_child_far_faster_in_shared_memory_than_through_a_queue(
     assert queue > 10 * shared, runs  # 100-1000 times here: nothing is copied
 
 
-def whole_program(module: str, method: str) -> tuple[dict, str]:
-    """Run the listing's main in a fresh interpreter, to its exit; what it returned and
-    what it wrote on stderr (the resource tracker's warnings among it)."""
-    code = (f"import json, multiprocessing as m\nfrom chapter3.measured import {module}\n"
-            f"print(json.dumps({module}.main(m.get_context({method!r}))))")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.splitlines()[-1]), done.stderr
-
-
 @linux_only
 @pytest.mark.claim("measured-killed-creator-leaves-the-segment")
 def test_a_killed_creator_s_segment_stays_until_the_resource_tracker_removes_it(ctx, segments):
     method = ctx.get_start_method()
-    run, stderr = whole_program("segment_killed", method)
+    run, stderr = program.unobserved("measured.segment_killed", method)  # to its exit
     assert run["exitcode"] != 0  # killed before it could unlink
     if method != "fork":  # the child shared the parent's tracker: it waited for the parent
         assert run["there_after_kill"], run
