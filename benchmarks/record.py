@@ -135,7 +135,7 @@ def write(
     path.write_text(text, encoding="utf-8")
     quick = "--quick" in text.splitlines()[0]  # the record's header line says so
     saved = {"machine": info, "quick": quick, "header": list(header),
-             "rows": [list(r) for r in rows], "data": data}  # fmt: skip
+             "rows": [[str(c) for c in r] for r in rows], "data": data}  # fmt: skip
     path.with_suffix(".json").write_text(
         json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

@@ -391,7 +391,7 @@ def test_a_timeline_read_while_a_line_is_half_written_leaves_that_line_for_later
 
 
 def test_unobserved_runs_a_listing_s_main_to_its_exit_in_a_fresh_interpreter():
-    result, stderr = program.unobserved("concepts.start_cost", "spawn", n=2)
+    result, _stderr = program.unobserved("concepts.start_cost", "spawn", n=2)
     assert set(result) == {"thread_s", "process_s"} and result["process_s"] > 0
     with pytest.raises(RuntimeError, match="exited with 1"):  # a failing main says so
         program.unobserved("concepts.start_cost", "spawn", n=-1)

@@ -19,22 +19,17 @@ def spin(n):
     return time.process_time() - start, os.getpid()  # the CPU time it took, and where
 
 
-def timed(ctx, workers, serial, work, tasks):
-    """The job's wall time, and the CPU time its processes spent on it."""
+def timed(ctx, workers, serial, work, tasks):  # the job's wall time, and its CPU time
     with ctx.Pool(workers) as pool:
-        while (
-            len({pid for _t, pid in pool.map(spin, [10**5] * 4 * workers, chunksize=1)}) < workers
-        ):
+        while len({pid for _t, pid in pool.map(spin, [9**5] * 4 * workers)}) < workers:
             pass  # until every worker has answered: all started before the clock starts
         start = time.perf_counter()
         cpu = spin(int(work * serial))[0]  # the serial part, in this process only
-        cpu += sum(
-            t for t, _pid in pool.map(spin, [int(work * (1 - serial) / tasks)] * tasks, chunksize=1)
-        )
+        parts = pool.map(spin, [int(work * (1 - serial) / tasks)] * tasks, chunksize=1)
         seconds = time.perf_counter() - start
         pool.close()
         pool.join()
-    return seconds, cpu
+    return seconds, cpu + sum(t for t, _pid in parts)
 
 
 def fitted(ratios):
@@ -52,8 +47,7 @@ def main(serial=0.5, work=20_000_000, tasks=None, most=None, ctx=multiprocessing
     for n in list(runs)[1:]:
         print(_("{n} 个 worker：加速比 {s:.2f}，平均 {c:.2f} 个 CPU 在忙（上限 {b:.2f}）").format(
             n=n, s=speedups[n], c=busy[n], b=1 / (serial + (1 - serial) / n)))  # fmt: skip
-    s = fitted({n: v for n, v in busy.items() if n <= cpus}) if cpus > 1 else None
-    if s is not None:  # one CPU: nothing to fit it from
+    if s := fitted({n: v for n, v in busy.items() if n <= cpus}) if cpus > 1 else None:
         print(_("由测量值拟合的串行比例：{s:.2f}（程序里是 {t}）").format(s=s, t=serial))
     return {"serial": serial, "cpus": cpus, "seconds": {n: r[0] for n, r in runs.items()},
             "speedups": speedups, "busy": busy, "fitted": s}  # fmt: skip
