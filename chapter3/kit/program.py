@@ -151,13 +151,23 @@ def kill_trees(procs: list[subprocess.Popen], timeout: float = 30) -> None:
     multiprocessing's resource trackers are spared: once every process they serve has
     ended they remove what those left behind (named semaphores, shared-memory segments)
     and exit. Killed with the rest, they left each killed program's semaphores in
-    /dev/shm (some ninety files a whole test run)."""
+    /dev/shm (some ninety files a whole test run). Each process is stopped before its
+    children are listed: a child being started meanwhile escaped the kill once, and kept
+    its tracker alive."""
     import psutil  # only here: a listing run by this module does not pay for it
 
-    tree = []
-    for proc in procs:
+    tree, todo = [], []
+    for proc in procs:  # stopped first, then its children listed: none starts another meanwhile
         with contextlib.suppress(psutil.Error):
-            tree += psutil.Process(proc.pid).children(recursive=True)
+            todo.append(psutil.Process(proc.pid))
+    while todo:
+        parent = todo.pop()
+        with contextlib.suppress(psutil.Error):
+            if not _is_tracker(parent):
+                parent.suspend()
+            children = parent.children()
+            tree += children
+            todo += children
     trackers = [p for p in tree if _is_tracker(p)]
     for p in tree:
         if p not in trackers:

@@ -358,8 +358,8 @@ HOLDS_A_SEMAPHORE = """import multiprocessing, time
 ctx = multiprocessing.get_context("spawn")  # a named semaphore, unlinked only at exit
 lock = ctx.Lock()
 print(lock._semlock.name, flush=True)
-child = ctx.Process(target=time.sleep, args=(60,))
-child.start()
+for _ in range(20):  # children still being started when the tree is killed
+    ctx.Process(target=time.sleep, args=(60,)).start()
 time.sleep(60)
 """
 
