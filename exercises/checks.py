@@ -322,18 +322,22 @@ def check_speed(ex, path, method, lang):
             "CPU, at least {w} CPUs must be computing at once.",
             b=main_run.busy, t=main_run.seconds, w=SPEED_UP,
         ))]  # fmt: skip
-    # the work's CPU time, not serial()'s wall time: a busy machine slows the latter
+    # Busy CPUs could be burning time for nothing: main() must also take less time than
+    # the work's CPU time (serial()'s, not its wall time: a busy machine slows the latter).
+    # Not SPEED_UP times less: measured in two runs, seconds apart, on a virtual machine
+    # whose CPUs change speed by a third within seconds, that would be noise's to decide
+    # (the process-pool solution failed it once, at 1.08).
     work = _timed(path, "serial", method).cpu
     took = main_run.seconds
-    if work / SPEED_UP < took < work:  # near the mark: once more (noise only ever slows)
+    if work / SPEED_UP < took:  # near the mark: once more (noise only ever slows)
         took = min(took, _timed(path, "main", method).seconds)
-    if took * SPEED_UP > work:
+    if took > work:
         return [Problem("too-slow", say(
-            lang, "main() 用了 {t:.2f} s，而这些计算本身要 {s:.2f} s 的 CPU 时间"
-            "（serial() 测得）：速度只是一个 CPU 的 {x:.2f} 倍，要求至少 {w} 倍。",
-            "main() took {t:.2f} s, and the work itself takes {s:.2f} s of CPU time "
-            "(measured on serial()): {x:.2f} times one CPU's speed, and at least {w} is "
-            "asked for.", t=took, s=work, x=work / took, w=SPEED_UP,
+            lang, "main() 用了 {t:.2f} s，比这些计算本身的 CPU 时间 {s:.2f} s（serial() 测得）"
+            "还长：CPU 虽然忙着，却没有算得更快。",
+            "main() took {t:.2f} s, longer than the {s:.2f} s of CPU time the work itself takes "
+            "(measured on serial()): its CPUs were busy, but not getting the work done sooner.",
+            t=took, s=work,
         ))]  # fmt: skip
     return []
 
