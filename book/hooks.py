@@ -32,7 +32,7 @@ from book.sources import (
     page_stem,
     problems,
 )
-from book.status import claim_status, fresh_results, stale_files
+from book.status import everywhere, fresh_results, stale_files
 from exercises import catalogue
 
 log = logging.getLogger("mkdocs.plugins.book")
@@ -45,13 +45,32 @@ def _inputs_signature(docs: Path, tests: Path, report_file: Path) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists())
 
 
-def statuses(claims, tests, data: dict, root: Path) -> dict:
-    """The status of every claim stated on a page, by id."""
-    fresh = fresh_results(data, root)
+def statuses(claims, tests, reports: list[dict], root: Path) -> dict:
+    """The status of every claim stated on a page, by id, over the environments of
+    ``reports`` (one report per environment)."""
+    envs = [(where(data), data, fresh_results(data, root)) for data in reports]
     out = {}
     for c in claims:
-        out.setdefault(c.id, claim_status(c.id, c.kind, tests, data, fresh))
+        out.setdefault(c.id, everywhere(c.id, c.kind, tests, envs))
     return out
+
+
+def where(data: dict) -> str:
+    """The label of a report's environment: its newest run's (this machine's, if none)."""
+    return report.label(report.newest_run(data) or report.environment())
+
+
+def environments(reports: list[dict]) -> list[dict]:
+    """Where and when the badges were earned: each environment's label, newest run and
+    number of results."""
+    return [
+        {
+            "label": where(d),
+            "time": report.newest_run(d).get("time", "—"),
+            "results": len(d["tests"]),
+        }
+        for d in reports
+    ]
 
 
 def on_config(config):
@@ -66,14 +85,19 @@ def on_config(config):
     claims, tests = page_claims(docs), claims_in_tests(tests_dir)
     for problem in problems(claims, tests):
         log.warning("book: %s", problem)
-    status = statuses(claims, tests, report.load(report_file), root)
+    reports = report.load_environments(report_file)
+    status = statuses(claims, tests, reports, root)
     stale = stale_files(status)
-    if stale and os.environ.get("BOOK_VERIFY", "1") != "0":
+    merged = report.is_merged(report_file)  # other machines' runs: nothing to rerun here
+    if merged:
+        log.info("book: the report merges %d environments; it is shown as it is", len(reports))
+    if stale and not merged and os.environ.get("BOOK_VERIFY", "1") != "0":
         if live.STATE["command"] == "serve":  # pages now; the results as they land
             status = live.verifying(stale, status, root)
         else:
             live.verify(stale, root)
-            status = statuses(claims, tests, report.load(report_file), root)
+            reports = report.load_environments(report_file)
+            status = statuses(claims, tests, reports, root)
     if live.STATE["command"] != "serve":  # serve captures them in the background
         capture_all(docs, root)
     order = {page_stem(path): i for i, path in enumerate(_nav_files(config["nav"] or []))}
@@ -89,6 +113,7 @@ def on_config(config):
         claims=claims,
         statuses=status,
         titles=titles,
+        environments=environments(reports),
         repo_url=config.get("repo_url") or "",
     )
     return config
@@ -200,7 +225,11 @@ def on_page_markdown(markdown, page, config, files):
             svg = figures.svg(arg, lang)
             pieces.append(render.figure_block(arg, svg, figures.load(arg), lang, body or arg))
         elif kind == "ledger":
-            pieces.append(render.ledger(STATE["claims"], STATE["statuses"], titles, lang, repo))
+            pieces.append(
+                render.ledger(
+                    STATE["claims"], STATE["statuses"], titles, lang, repo, STATE["environments"]
+                )
+            )
         elif kind == "errata":
             pieces.append(render.errata(STATE["claims"], STATE["statuses"], titles, lang, repo))
         pieces.append("\n")

@@ -73,6 +73,17 @@ def pytest_addoption(parser):
     )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    """Before any conftest asks for them: the start methods to test must exist here, and
+    the report to write must be a run's own, not a merge of several machines'."""
+    try:
+        claims_report.start_methods()
+        claims_report.load(claims_report.report_path(Path(early_config.rootpath)))
+    except ValueError as e:
+        raise pytest.UsageError(str(e)) from None
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "claim(id): the test verifies the book's claim with this kebab-case id"

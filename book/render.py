@@ -43,6 +43,14 @@ WORDS = {
         "status": "状态",
         "id": "编号",
         "statement": "论断",
+        "environment": "环境",
+        "platforms": "验证环境",
+        "holds_on": "在这些环境中成立",
+        "fails_on": "在这些环境中不成立",
+        "finding": "这是平台之间的差异，不是本书的错误：论断的表述应当写明它在哪里成立",
+        "earned": "本站的徽章来自以下环境中的运行（每个环境最近一次运行的时间）：",
+        "last_run": "最近一次运行",
+        "results": "测试结果",
     },
     "en": {
         "verified": "Verified",
@@ -77,6 +85,16 @@ WORDS = {
         "status": "Status",
         "id": "Id",
         "statement": "Claim",
+        "environment": "Environment",
+        "platforms": "Environments",
+        "holds_on": "Holds on",
+        "fails_on": "does not hold on",
+        "finding": "a difference between platforms, not a fault of the book: the claim must "
+        "say where it holds",
+        "earned": "This site's badges were earned by runs in these environments (each with "
+        "the time of its newest run):",
+        "last_run": "Newest run",
+        "results": "Test results",
     },
 }
 ICONS = {"verified": "✔", "corrected": "✎", "skipped": "⤼", "failed": "✘", "unverified": "?",
@@ -111,9 +129,54 @@ def badge(status: str, lang: str) -> str:
     )
 
 
-def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
-    """A claim as it stands on its page: badge, statement, and the evidence."""
+def short_labels(labels: list[str]) -> dict[str, str]:
+    """Each environment's label (:func:`book.report.label`) cut to the parts that tell it
+    from the others ("1 CPU" beside "2 CPU"); where none differ, its system and Python."""
+    parts = [label.split(" · ") for label in labels]
+    differ = [i for i in range(min(map(len, parts), default=0)) if len({p[i] for p in parts}) > 1]
+    return {
+        label: " · ".join(p[i] for i in differ or [0, 1] if i < len(p))
+        for label, p in zip(labels, parts, strict=True)
+    }
+
+
+def verdict_chips(st: Status, lang: str) -> str:
+    """The claim's status in each environment, one chip each."""
+    short = short_labels([v.where for v in st.verdicts])
+    return "".join(
+        f'<span class="claim-verdict claim-verdict--{v.status}" data-env="{escape(v.where)}" '
+        f'data-env-status="{v.status}" title="{escape(v.where)}: {WORDS[lang][v.status]}">'
+        f"{ICONS[v.status]} {escape(short[v.where])}</span>"
+        for v in st.verdicts
+    )
+
+
+def finding(st: Status, lang: str) -> str:
+    """Where the claim holds and where it does not, when both happen: a platform
+    difference the page must state."""
     w = WORDS[lang]
+    holds = [v.where for v in st.verdicts if v.status in ("verified", "corrected")]
+    fails = [v.where for v in st.verdicts if v.status == "failed"]
+    if not (holds and fails):
+        return ""
+    sep = "；" if lang == "zh" else "; "
+    return (
+        f'<p class="claim-finding"><strong>{w["holds_on"]}</strong>: {escape(", ".join(holds))}'
+        f"{sep}<strong>{w['fails_on']}</strong>: {escape(', '.join(fails))}{sep}"
+        f"{w['finding']}{'。' if lang == 'zh' else '.'}</p>\n"
+    )
+
+
+def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
+    """A claim as it stands on its page: badge (and, when the site shows several
+    environments, its verdict in each), statement, and the evidence."""
+    w = WORDS[lang]
+    several = len(st.verdicts) > 1
+    short = short_labels([v.where for v in st.verdicts])
+
+    def where(label: str) -> str:
+        return f"<td>{escape(short.get(label, label))}</td>" if several else ""
+
     rows = []
     for r in st.results:
         outcome = OUTCOMES_ZH.get(r["outcome"], r["outcome"]) if lang == "zh" else r["outcome"]
@@ -121,14 +184,15 @@ def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
         rows.append(
             f'<tr class="claim-result claim-result--{r["outcome"]}"><td><a href="'
             f'{test_url(repo_url, r["file"], r["line"])}"><code>{escape(r["func"])}</code></a>'
-            f"</td><td>{escape(r['param']) or '—'}</td><td>{outcome}</td><td>{note}</td></tr>"
+            f"</td><td>{escape(r['param']) or '—'}</td>{where(r.get('where', ''))}"
+            f"<td>{outcome}</td><td>{note}</td></tr>"
         )
     for m in st.missing:
         t = m.test
         rows.append(
             f'<tr class="claim-result claim-result--missing"><td><a href="'
             f'{test_url(repo_url, t.file, t.line)}"><code>{escape(t.func)}</code></a></td>'
-            f"<td>{escape(m.param) or '—'}</td><td>{w['unverified']}</td>"
+            f"<td>{escape(m.param) or '—'}</td>{where(m.where)}<td>{w['unverified']}</td>"
             f"<td>{escape(m.reason) or w['missing']}</td></tr>"
         )
     envs = list(dict.fromkeys(env_line(r["env"], lang) for r in st.results))
@@ -140,16 +204,19 @@ def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
             f'<div class="claim-chapter" markdown>\n\n**{w["chapter"]}:** '
             f"{claim.chapter_says}\n\n</div>\n\n**{w['actual']}:** "
         )
+    chips = f'<span class="claim-verdicts">{verdict_chips(st, lang)}</span>' if several else ""
+    env_head = f"<th>{w['environment']}</th>" if several else ""
     return (
         f'<div class="claim claim--{st.status}" id="claim-{claim.id}" '
         f'data-claim-id="{claim.id}" data-claim-status="{st.status}" markdown>\n'
         f'<div class="claim-head"><a class="claim-anchor" href="#claim-{claim.id}">'
-        f"{badge(st.status, lang)}</a> <code>{claim.id}</code></div>\n\n"
-        f"{chapter}{claim.statement}\n\n"
+        f"{badge(st.status, lang)}</a> <code>{claim.id}</code>{chips}</div>\n\n"
+        f"{finding(st, lang)}{chapter}{claim.statement}\n\n"
         f'<details class="claim-evidence" data-search-exclude><summary>{w["evidence"]}: '
         f"{passed}/{total} {w['passed']}</summary>\n"
-        f"<table><thead><tr><th>{w['test']}</th><th>{w['param']}</th><th>{w['outcome']}</th>"
-        f"<th>{w['note']}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>\n"
+        f"<table><thead><tr><th>{w['test']}</th><th>{w['param']}</th>{env_head}"
+        f"<th>{w['outcome']}</th><th>{w['note']}</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>\n"
         + "".join(f'<p class="claim-env">{w["env"]}: {escape(e)}</p>\n' for e in envs)
         + f'<p class="claim-rerun">{w["rerun"]}: <code>uv run pytest chapter3 --claim '
         f"{claim.id}</code></p>\n</details>\n</div>\n"
@@ -262,8 +329,11 @@ def ledger(
     titles: dict[str, str],
     lang: str,
     repo_url: str,
+    environments: list[dict] | None = None,
 ) -> str:
-    """Every claim of the book: section, statement, status and tests."""
+    """Every claim of the book: section, statement, status in each environment and tests;
+    first, where and when the badges were earned (``environments``: each one's label,
+    newest run and number of results)."""
     w = WORDS[lang]
     mine = [c for c in claims if c.lang == lang]
     counts = {}
@@ -271,10 +341,16 @@ def ledger(
         counts[statuses[c.id].status] = counts.get(statuses[c.id].status, 0) + 1
     summary = " · ".join(f"{badge(s, lang)} {n}" for s, n in sorted(counts.items()))
     out = [f'<p class="ledger-summary">{len(mine)} {w["claims"]}: {summary}</p>\n']
+    if environments:
+        out.append(f'\n<p class="ledger-earned">{w["earned"]}</p>\n\n')
+        out.append(f"| {w['environment']} | {w['last_run']} | {w['results']} |\n|---|---|---|\n")
+        out += [f"| {e['label']} | {e['time']} | {e['results']} |\n" for e in environments]
     for section in dict.fromkeys(c.section for c in mine):
         out.append(f"\n## {titles.get(section, section)}\n\n")
-        out.append(f"| {w['status']} | {w['id']} | {w['statement']} | {w['tests']} |\n")
-        out.append("|---|---|---|---|\n")
+        out.append(
+            f"| {w['status']} | {w['id']} | {w['statement']} | {w['platforms']} | {w['tests']} |\n"
+        )
+        out.append("|---|---|---|---|---|\n")
         for c in (c for c in mine if c.section == section):
             st = statuses[c.id]
             tests = ", ".join(
@@ -283,7 +359,7 @@ def ledger(
             text = one_line(_anchored(c.statement, f"{page_stem(c.page)}.md"))
             out.append(
                 f"| {badge(st.status, lang)} | [`{c.id}`]({page_stem(c.page)}.md"
-                f"#claim-{c.id}) | {text} | {tests} |\n"
+                f"#claim-{c.id}) | {text} | {verdict_chips(st, lang)} | {tests} |\n"
             )
     return "".join(out)
 

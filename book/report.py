@@ -101,10 +101,13 @@ def listing_fingerprint(key: str, root: Path = ROOT) -> str:
 
 
 def _digest(files: list[Path], root: Path) -> str:
-    """A hash of each file's place in the tree and content."""
+    """A hash of each file's place in the tree and content, its line ends made ``\\n``:
+    a Windows checkout (``core.autocrlf``) holds the same files with ``\\r\\n``, and its
+    results must be fresh for a site built from a Linux checkout."""
     h = hashlib.sha256()
     for path in files:
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        content = path.read_bytes().replace(b"\r\n", b"\n")
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + content + b"\0")
     return h.hexdigest()[:16]
 
 
@@ -117,6 +120,21 @@ def fingerprint(test_file: Path) -> str:
 def gil_enabled() -> bool:
     is_enabled = getattr(sys, "_is_gil_enabled", None)
     return True if is_enabled is None else is_enabled()
+
+
+def start_methods() -> list[str]:
+    """The start methods this run tests: every one the platform offers, or those
+    ``$BOOK_START_METHODS`` names (comma-separated; ``spawn`` on Linux tests what macOS
+    and Windows use by default)."""
+    offered = multiprocessing.get_all_start_methods()
+    wanted = [m.strip() for m in os.environ.get("BOOK_START_METHODS", "").split(",") if m.strip()]
+    unknown = [m for m in wanted if m not in offered]
+    if unknown:
+        raise ValueError(
+            f"BOOK_START_METHODS names {', '.join(unknown)}: this platform offers only "
+            f"{', '.join(offered)}"
+        )
+    return [m for m in offered if m in wanted] if wanted else offered
 
 
 def environment() -> dict:
@@ -132,7 +150,7 @@ def environment() -> dict:
         "cpus": os.cpu_count(),
         "usable_cpus": usable,
         "gil": gil_enabled(),
-        "start_methods": multiprocessing.get_all_start_methods(),
+        "start_methods": start_methods(),  # those the run tested
         "default_start_method": multiprocessing.get_start_method(allow_none=True)
         or multiprocessing.get_context().get_start_method(),
         "time": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -144,15 +162,57 @@ def empty() -> dict:
 
 
 def load(path: Path | None = None) -> dict:
-    """The report, or an empty one if there is none yet."""
+    """The report of this machine's runs, or an empty one if there is none yet."""
+    path = path or report_path()
+    data = _read(path)
+    if "environments" in data:
+        raise ValueError(
+            f"{path} merges the reports of several machines (book.merge): only the site reads "
+            "it; point BOOK_REPORT at a run's own report"
+        )
+    return data
+
+
+def load_environments(path: Path | None = None) -> list[dict]:
+    """The reports the site shows, one per environment: those a merged report holds
+    (:mod:`book.merge`), or this machine's report alone."""
+    data = _read(path or report_path())
+    return data.get("environments", [data])
+
+
+def is_merged(path: Path | None = None) -> bool:
+    """Whether the report at ``path`` merges several machines' reports."""
+    return "environments" in _read(path or report_path())
+
+
+def _read(path: Path) -> dict:
     try:
-        data = json.loads((path or report_path()).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return empty()
     if data.get("schema") != SCHEMA:
         return empty()
     data.setdefault("errors", {})
     return data
+
+
+def newest_run(data: dict) -> dict:
+    """The environment of a report's newest run (empty for an empty report)."""
+    runs = sorted(data["runs"].values(), key=lambda env: env.get("time", ""))
+    return runs[-1] if runs else {}
+
+
+def label(env: dict) -> str:
+    """An environment in one line, by what decides a claim's outcome: system, Python,
+    build, usable CPUs and the start methods tested."""
+    parts = env.get("platform", "?").split()  # "Linux 6.1.0 x86_64": no release
+    system = {"Darwin": "macOS"}.get(parts[0], parts[0]) if parts else "?"
+    machine = f" {parts[-1]}" if len(parts) > 1 else ""
+    python = f"{env.get('implementation', '?')} {env.get('python', '?')}"
+    build = "GIL" if env.get("gil", True) else "free-threaded"
+    methods = ", ".join(env.get("start_methods", []))
+    cpus = f"{env.get('usable_cpus', '?')} CPU"
+    return f"{system}{machine} · {python} · {build} · {cpus} · {methods}"
 
 
 def under(nodeid: str, prefix: str) -> bool:
@@ -177,7 +237,24 @@ def merge(
     collected: set[str] | None = None,
     path: Path | None = None,
 ) -> None:
-    """Add one run's results, replacing older results of the same tests.
+    """Add one run's results to the report at ``path`` (see :func:`add_run`)."""
+    path = path or report_path()
+    with _locked(path):
+        data = add_run(load(path), run_id, env, tests, errors, collected)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def add_run(
+    data: dict,
+    run_id: str,
+    env: dict,
+    tests: dict,
+    errors: dict | None = None,
+    collected: set[str] | None = None,
+) -> dict:
+    """``data`` with one run's results added, replacing older results of the same tests.
 
     ``errors`` maps a collector that failed to collect (a module, a folder) to its
     reason: the older results under it are dropped, since this run could not
@@ -186,28 +263,23 @@ def merge(
     results of a module it collected that are no test of it any more (a parameter
     renamed, a test removed): their stale results would keep a claim unverified.
     """
-    path = path or report_path()
-    with _locked(path):
-        data = load(path)
-        if collected:
-            modules = {n.partition("::")[0] for n in collected}
-            data["tests"] = {
-                n: t
-                for n, t in data["tests"].items()
-                if n in collected or n.partition("::")[0] not in modules
-            }
-        data["runs"][run_id] = env
-        data["errors"] = {
-            prefix: error
-            for prefix, error in data["errors"].items()
-            if not any(under(nodeid, prefix) for nodeid in tests)
+    if collected:
+        modules = {n.partition("::")[0] for n in collected}
+        data["tests"] = {
+            n: t
+            for n, t in data["tests"].items()
+            if n in collected or n.partition("::")[0] not in modules
         }
-        for prefix, reason in (errors or {}).items():
-            data["tests"] = {n: t for n, t in data["tests"].items() if not under(n, prefix)}
-            data["errors"][prefix] = {"reason": reason, "run": run_id}
-        data["tests"].update(tests)
-        live = {t["run"] for t in [*data["tests"].values(), *data["errors"].values()]}
-        data["runs"] = {k: v for k, v in data["runs"].items() if k in live}
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+    data["runs"][run_id] = env
+    data["errors"] = {
+        prefix: error
+        for prefix, error in data["errors"].items()
+        if not any(under(nodeid, prefix) for nodeid in tests)
+    }
+    for prefix, reason in (errors or {}).items():
+        data["tests"] = {n: t for n, t in data["tests"].items() if not under(n, prefix)}
+        data["errors"][prefix] = {"reason": reason, "run": run_id}
+    data["tests"].update(tests)
+    live = {t["run"] for t in [*data["tests"].values(), *data["errors"].values()]}
+    data["runs"] = {k: v for k, v in data["runs"].items() if k in live}
+    return data

@@ -12,11 +12,17 @@ spawn results of the same test stale. The rule, first match wins:
 3. ``skipped``: every fresh result was skipped;
 4. ``verified`` (``corrected`` for a correction): every result passed (an
    ``xpassed`` test passed too) or was skipped, and at least one passed.
+
+A site built from the reports of several environments (:mod:`book.merge`) decides
+each environment's status by that rule, from its own results, then the claim's
+(:func:`everywhere`): ``failed`` if it failed in any of them; otherwise an environment
+whose results are stale or missing is ``unverified`` for itself alone, and the others
+decide, by the rule (``unverified`` only where no environment has a fresh result).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from book import report
@@ -34,6 +40,15 @@ class Missing:
     test: TestRef
     param: str = ""
     reason: str = ""
+    where: str = ""  # the environment (a report's label) it is missing in
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A claim's status in one environment."""
+
+    where: str  # book.report.label of the environment
+    status: str
 
 
 @dataclass
@@ -41,6 +56,7 @@ class Status:
     status: str  # verified | corrected | skipped | failed | unverified
     results: list[dict] = field(default_factory=list)  # fresh results, each with its "env"
     missing: list[Missing] = field(default_factory=list)  # what has no fresh result
+    verdicts: list[Verdict] = field(default_factory=list)  # by environment, when known
 
 
 def fresh_results(data: dict, root: Path = ROOT) -> set[str]:
@@ -92,6 +108,26 @@ def claim_status(
     else:
         status = "corrected" if kind == "correction" else "verified"
     return Status(status, results, missing)
+
+
+def everywhere(claim: str, kind: str, tests: list[TestRef], reports: list[tuple]) -> Status:
+    """The status of one claim over several environments; ``reports`` holds, for each,
+    its label, its report and its fresh results (:func:`fresh_results`)."""
+    per_env = [
+        (where, claim_status(claim, kind, tests, data, fresh)) for where, data, fresh in reports
+    ]
+    results = [{**r, "where": where} for where, st in per_env for r in st.results]
+    missing = [replace(m, where=where) for where, st in per_env for m in st.missing]
+    verdicts = [Verdict(where, st.status) for where, st in per_env]
+    found = {v.status for v in verdicts}
+    if "failed" in found:
+        status = "failed"
+    elif found - {"unverified"}:  # the environments with fresh results decide
+        found -= {"unverified"}
+        status = "skipped" if found == {"skipped"} else next(iter(found - {"skipped"}))
+    else:
+        status = "unverified"
+    return Status(status, results, missing, verdicts)
 
 
 def stale_files(status: dict[str, Status]) -> list[str]:

@@ -13,7 +13,9 @@ import time
 import psutil
 import pytest
 
-START_METHODS = multiprocessing.get_all_start_methods()
+from book.report import start_methods
+
+START_METHODS = start_methods()
 GRACE = 5.0  # seconds a test's leftovers get to finish before they count as leaks
 PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 

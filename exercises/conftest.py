@@ -1,9 +1,8 @@
 """Options of ``uv run pytest exercises/``: which exercises, whose files, which language."""
 
-import multiprocessing
-
 import pytest
 
+from book.report import start_methods
 from exercises import catalogue, exercise
 
 
@@ -29,4 +28,4 @@ def pytest_generate_tests(metafunc):
     params = [pytest.param(e, id=e.name, marks=[pytest.mark.exclusive] if e.n == 13 else [])
               for e in exercises]  # fmt: skip
     metafunc.parametrize("ex", params)
-    metafunc.parametrize("method", multiprocessing.get_all_start_methods())
+    metafunc.parametrize("method", start_methods())

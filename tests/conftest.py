@@ -50,8 +50,10 @@ class _Claims(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         classes = a.get("class", "").split()
         if tag == "div" and "claim" in classes:
-            self.claim = {"status": a["data-claim-status"], "rows": []}
+            self.claim = {"status": a["data-claim-status"], "rows": [], "verdicts": {}}
             self.claims[a["data-claim-id"]] = self.claim
+        elif tag == "span" and self.claim is not None and "claim-verdict" in classes:
+            self.claim["verdicts"][a["data-env"]] = a["data-env-status"]
         elif tag == "tr" and self.claim is not None and "claim-result" in classes:
             kind = next(c for c in classes if c.startswith("claim-result--"))
             self.row = {"kind": kind.removeprefix("claim-result--"), "cells": []}
@@ -66,9 +68,18 @@ class _Claims(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "tr" and self.row is not None:
-            func, param, outcome, note = (c.strip() for c in self.row.pop("cells"))
+            cells = [c.strip() for c in self.row.pop("cells")]
+            env = cells.pop(2) if len(cells) == 5 else ""  # several environments: a column
+            func, param, outcome, note = cells
             self.claim["rows"].append(
-                {**self.row, "func": func, "param": param, "outcome": outcome, "note": note}
+                {
+                    **self.row,
+                    "func": func,
+                    "param": param,
+                    "env": env,
+                    "outcome": outcome,
+                    "note": note,
+                }
             )
             self.row = None
         elif tag == "details":
@@ -76,7 +87,9 @@ class _Claims(HTMLParser):
 
 
 def rendered_claims(html: str) -> dict[str, dict]:
-    """The claims of a page, by id: ``{"status": ..., "rows": [{kind, func, param, ...}]}``."""
+    """The claims of a page, by id: ``{"status": ..., "verdicts": {environment: status},
+    "rows": [{kind, func, param, env, outcome, note, url}]}`` (``env``, ``verdicts``: when
+    the site shows several environments)."""
     parser = _Claims()
     parser.feed(html)
     return parser.claims

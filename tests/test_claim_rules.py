@@ -7,7 +7,7 @@ from conftest import write
 
 from book import report
 from book.sources import TestRef, claims_in_tests, page_claims, problems
-from book.status import claim_status, fresh_results
+from book.status import claim_status, everywhere, fresh_results
 
 
 def test_the_book_as_it_is_breaks_no_rule():
@@ -110,12 +110,12 @@ TESTS = [
 ]
 
 
-def _status(tmp_path, results, kind="claim", errors=None):
-    """The status of claim c-1, carried by test_a and test_b; ``results`` are
-    (test, param, outcome, fresh) rows of the report."""
+def _report(tmp_path, results, errors=None) -> dict:
+    """A report of claim c-1, carried by test_a and test_b; ``results`` are
+    (test, param, outcome, fresh) rows."""
     write(tmp_path / "chapter3" / "test_s.py", "def test_a(): pass\n")
     stamp = report.fingerprint(tmp_path / "chapter3" / "test_s.py")
-    data = {
+    return {
         "runs": {"r": {"python": "3"}},
         "errors": errors or {},
         "tests": {
@@ -134,6 +134,11 @@ def _status(tmp_path, results, kind="claim", errors=None):
             for func, param, outcome, fresh in results
         },
     }
+
+
+def _status(tmp_path, results, kind="claim", errors=None):
+    """The status of claim c-1 from the report :func:`_report` makes."""
+    data = _report(tmp_path, results, errors)
     return claim_status("c-1", kind, TESTS, data, fresh_results(data, root=tmp_path))
 
 
@@ -192,3 +197,46 @@ def test_a_module_that_failed_to_collect_says_why_its_tests_have_no_result(tmp_p
     assert [m.reason for m in st.missing] == ["collect: SyntaxError: oops"] * 2
     elsewhere = {"chapter3/test_t.py": {"reason": "collect: x", "run": "r"}}
     assert [m.reason for m in _status(tmp_path, [], errors=elsewhere).missing] == ["", ""]
+
+
+# --- several environments -------------------------------------------------------------
+
+EVERYWHERE = [  # each environment's results, then the claim's status over all of them
+    ("verified in all", [_both([P, P], [P, P]), _both([P, S], [P, P])], "verified"),
+    ("verified here, skipped there", [_both([P, P], [P, P]), _both([S, S], [S, S])], "verified"),
+    ("verified here, failed there", [_both([P, P], [P, P]), _both([P, P], [F, P])], "failed"),
+    ("stale there: that one only", [_both([P, P], [P, P]), _both([P, P], [P, P], OLD)], "verified"),
+    ("stale there, failed here", [_both([P, F], [P, P]), _both([P, P], [P, P], OLD)], "failed"),
+    ("skipped here, stale there", [_both([S, S], [S, S]), _both([P, P], [P, P], OLD)], "skipped"),
+    ("stale everywhere", [_both([P, P], [P, P], OLD), _both([P, P], [], OLD)], "unverified"),
+]
+
+
+@pytest.mark.parametrize(
+    "per_env, expected", [s[1:] for s in EVERYWHERE], ids=[s[0] for s in EVERYWHERE]
+)
+def test_a_claim_over_several_environments_has_each_ones_verdict(tmp_path, per_env, expected):
+    reports = []
+    for i, results in enumerate(per_env):
+        data = _report(tmp_path, results)
+        reports.append((f"env {i}", data, fresh_results(data, root=tmp_path)))
+    fixed_kind = {"verified": "corrected"}.get(expected, expected)
+    for kind, fixed in (("claim", expected), ("correction", fixed_kind)):
+        st = everywhere("c-1", kind, TESTS, reports)
+        assert st.status == fixed
+        alone = [claim_status("c-1", kind, TESTS, d, f).status for _, d, f in reports]
+        assert [(v.where, v.status) for v in st.verdicts] == list(
+            zip(["env 0", "env 1"], alone, strict=True)
+        ), "each environment's verdict is its own report's status"
+    assert {r["where"] for r in st.results} <= {"env 0", "env 1"}
+    assert all(m.where for m in st.missing), "a missing result says in which environment"
+
+
+def test_one_environment_gives_the_status_its_report_alone_gives(tmp_path):
+    for _name, results, _expected in STATUSES:
+        data = _report(tmp_path, results)
+        fresh = fresh_results(data, root=tmp_path)
+        assert (
+            everywhere("c-1", "claim", TESTS, [("here", data, fresh)]).status
+            == claim_status("c-1", "claim", TESTS, data, fresh).status
+        )

@@ -5,20 +5,20 @@ fail, it passes (the guard matters under spawn and forkserver only)."""
 
 from __future__ import annotations
 
-import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from book.report import start_methods
 from exercises import catalogue, exercise
 from exercises.check import QUIET
 from exercises.checks import problems
 from tests.test_site import html_of
 
 ROOT = Path(__file__).resolve().parents[1]
-METHODS = multiprocessing.get_all_start_methods()
+METHODS = start_methods()
 
 
 def cases():

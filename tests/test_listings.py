@@ -6,13 +6,14 @@ import ast
 import gettext
 import importlib
 import io
-import multiprocessing
 import statistics
 import subprocess
 import sys
 
 import pytest
 from conftest import ROOT
+
+from book.report import start_methods
 
 CHAPTER = ROOT / "chapter3"
 LIMIT, MEDIAN = 50, 30
@@ -94,7 +95,7 @@ def test_a_listing_runs_at_quick_settings_under_every_start_method(path):
     if path.stem in getattr(section, "KILLS_WORKERS", ()):
         pytest.skip("it kills workers: its claim test runs it on a command-line cluster")
     # one interpreter runs it under each start method in turn: two fewer to start
-    methods = multiprocessing.get_all_start_methods() if starts_processes(path) else [None]
+    methods = start_methods() if starts_processes(path) else [None]
     methods = [a for m in methods if m for a in ("--method", m)]
     done = subprocess.run(
         [sys.executable, "-m", "chapter3.kit.run", key(path), "--quick", *methods],

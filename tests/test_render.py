@@ -9,7 +9,7 @@ from conftest import rendered_claims
 
 from book import render
 from book.sources import PageClaim, TestRef
-from book.status import Missing, Status
+from book.status import Missing, Status, Verdict
 
 REPO = "https://example.org/book"
 ENV_A = {"python": "3.11.7", "implementation": "CPython", "platform": "Linux", "time": "T1"}
@@ -191,3 +191,90 @@ def test_a_run_block_shows_the_command_that_reproduces_it(lang, key):
     # language; without --method it runs under the default start method, as the site did
     assert command == [f"uv run python -m chapter3.kit.run {key} --quick --lang {lang}"]
     assert html.index("example-run-head") < html.index("example-run-command") < html.index("```")
+
+
+# --- several environments -------------------------------------------------------------
+
+HERE = "Linux x86_64 · CPython 3.11.7 · GIL · 2 CPU · fork, spawn, forkserver"
+ONE_CPU = "Linux x86_64 · CPython 3.11.7 · GIL · 1 CPU · fork, spawn, forkserver"
+WINDOWS = "Windows AMD64 · CPython 3.13.1 · GIL · 4 CPU · spawn"
+
+
+def _where(status, results, missing=(), verdicts=()):
+    return Status(status, results, list(missing), [Verdict(w, s) for w, s in verdicts])
+
+
+def _at(result, where):
+    return {**result, "where": where}
+
+
+def test_short_labels_keep_what_tells_the_environments_apart():
+    assert render.short_labels([HERE, ONE_CPU]) == {HERE: "2 CPU", ONE_CPU: "1 CPU"}
+    short = render.short_labels([HERE, WINDOWS])
+    assert short[WINDOWS] == "Windows AMD64 · CPython 3.13.1 · 4 CPU · spawn"
+    assert render.short_labels([HERE]) == {HERE: "Linux x86_64 · CPython 3.11.7"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_claim_over_several_environments_shows_each_ones_verdict_and_rows(lang):
+    w = render.WORDS[lang]
+    st = _where(
+        "verified",
+        [
+            _at(_result("test_a", "fork", "passed"), HERE),
+            _at(_result("test_a", "fork", "skipped", "needs at least two usable CPUs"), ONE_CPU),
+        ],
+        [Missing(_ref("test_a", 10), "spawn", where=WINDOWS)],
+        [(HERE, "verified"), (ONE_CPU, "skipped"), (WINDOWS, "unverified")],
+    )
+    html = render.claim_block(_claim("c-ok", lang), st, lang, REPO)
+    (shown,) = rendered_claims(html).values()
+    assert shown["status"] == "verified"
+    assert shown["verdicts"] == {HERE: "verified", ONE_CPU: "skipped", WINDOWS: "unverified"}
+    short = render.short_labels([HERE, ONE_CPU, WINDOWS])
+    assert [(r["env"], r["outcome"]) for r in shown["rows"]] == [
+        (short[HERE], _words(lang, "passed")),
+        (short[ONE_CPU], _words(lang, "skipped")),
+        (short[WINDOWS], w["unverified"]),
+    ]
+    assert f"<th>{w['environment']}</th>" in html
+    assert "claim-finding" not in html, "nothing failed: no platform difference to state"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_claim_true_here_and_false_there_says_where_it_holds(lang):
+    w = render.WORDS[lang]
+    st = _where(
+        "failed",
+        [
+            _at(_result("test_a", "", "passed"), HERE),
+            _at(_result("test_a", "", "failed", "call: assert 0 == 1"), WINDOWS),
+        ],
+        verdicts=[(HERE, "verified"), (WINDOWS, "failed")],
+    )
+    html = render.claim_block(_claim("c-bad", lang), st, lang, REPO)
+    finding = re.search(r'<p class="claim-finding">(.*?)</p>', html).group(1)
+    holds, fails = finding.index(w["holds_on"]), finding.index(w["fails_on"])
+    assert holds < finding.index(HERE) < fails < finding.index(WINDOWS)
+    assert rendered_claims(html)["c-bad"]["verdicts"] == {HERE: "verified", WINDOWS: "failed"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_ledger_says_where_and_when_the_badges_were_earned(lang):
+    w = render.WORDS[lang]
+    statuses = {
+        c: _where(st.status, st.results, st.missing, [(HERE, st.status), (ONE_CPU, "skipped")])
+        for c, st in STATUSES.items()
+    }
+    envs = [
+        {"label": HERE, "time": "2026-12-07 20:00 UTC", "results": 12},
+        {"label": ONE_CPU, "time": "2026-12-07 21:00 UTC", "results": 7},
+    ]
+    ledger = render.ledger(_claims(lang), statuses, {"s": "Section S"}, lang, REPO, envs)
+    assert f"| {HERE} | 2026-12-07 20:00 UTC | 12 |" in ledger
+    assert f"| {ONE_CPU} | 2026-12-07 21:00 UTC | 7 |" in ledger
+    assert f"| {w['platforms']} |" in ledger.split("## Section S")[1]
+    for claim_id, st in statuses.items():
+        (row,) = [r for r in ledger.splitlines() if f"#claim-{claim_id})" in r]
+        assert f'data-env="{HERE}" data-env-status="{st.status}"' in row
+        assert f'data-env="{ONE_CPU}" data-env-status="skipped"' in row

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
+
+from book import report
 
 SAMPLE = """
 import pytest
@@ -211,3 +215,61 @@ def test_a_run_that_leaks_a_semaphore_fails_and_names_it(project, workers):
     assert done.ret == 1, out
     assert "leaked semaphores or shared memory" in out
     assert out.count("sem.mp-") == 1, out
+
+
+METHODS = """
+import pytest
+
+@pytest.mark.claim("any-method")
+def test_starts(ctx):
+    assert ctx.get_start_method()
+"""
+
+
+def test_a_run_limited_to_one_start_method_tests_and_records_only_it(project, monkeypatch):
+    project.guard()  # the book's ctx fixture, one parameter per start method
+    project.write("chapter3/test_methods.py", METHODS)
+    project.run("chapter3").assert_outcomes(passed=len(multiprocessing.get_all_start_methods()))
+    monkeypatch.setenv("BOOK_START_METHODS", " spawn ")
+    project.path.joinpath("claims.json").unlink()
+    project.run("chapter3").assert_outcomes(passed=1)
+    assert list(project.by_func()) == ["test_starts[spawn]"]
+    (env,) = project.report()["runs"].values()
+    assert env["start_methods"] == ["spawn"]
+
+
+def test_a_start_method_this_platform_lacks_is_a_usage_error(project, monkeypatch):
+    monkeypatch.setenv("BOOK_START_METHODS", "spawn,vfork")
+    project.write("chapter3/test_methods.py", METHODS)
+    done = project.run("chapter3")
+    assert done.ret == pytest.ExitCode.USAGE_ERROR
+    assert "BOOK_START_METHODS names vfork: this platform offers only" in str(done.stderr)
+
+
+def test_a_merged_report_is_not_written_to(project):
+    merged = project.path / "claims.json"
+    merged.write_text('{"schema": 1, "environments": []}', encoding="utf-8")
+    project.write("chapter3/test_sample.py", SAMPLE)
+    done = project.run("chapter3")
+    assert done.ret == pytest.ExitCode.USAGE_ERROR
+    assert "merges the reports of several machines" in str(done.stderr)
+    assert merged.read_text(encoding="utf-8") == '{"schema": 1, "environments": []}'
+
+
+@pytest.mark.parametrize(
+    "platform, python, gil, cpus, methods, shown",
+    [
+        ("Linux 6.1.0-28-cloud-amd64 x86_64", "3.11.7", True, 2, ["fork", "spawn"],
+         "Linux x86_64 · CPython 3.11.7 · GIL · 2 CPU · fork, spawn"),
+        ("Darwin 23.4.0 arm64", "3.13.1", True, 8, ["spawn", "fork", "forkserver"],
+         "macOS arm64 · CPython 3.13.1 · GIL · 8 CPU · spawn, fork, forkserver"),
+        ("Windows 11 AMD64", "3.14.0", False, 4, ["spawn"],
+         "Windows AMD64 · CPython 3.14.0 · free-threaded · 4 CPU · spawn"),
+    ],
+)  # fmt: skip
+def test_an_environment_is_labelled_by_what_decides_an_outcome(
+    platform, python, gil, cpus, methods, shown
+):
+    env = {"platform": platform, "python": python, "implementation": "CPython", "gil": gil,
+           "usable_cpus": cpus, "cpus": 64, "start_methods": methods, "time": "any"}  # fmt: skip
+    assert report.label(env) == shown, "no kernel release, no machine-wide CPU count, no time"

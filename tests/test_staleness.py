@@ -134,3 +134,11 @@ def test_verifying_shows_its_progress_and_how_it_ended(tmp_path, caplog):
     said = [r.getMessage() for r in caplog.records]
     assert any(re.match(r"book: verifying 100% · \d+ s · about 0 s left", m) for m in said), said
     assert said[-1].startswith("book: pytest: ") and "3 passed" in said[-1]
+
+
+def test_line_ends_do_not_make_a_result_stale(tmp_path):
+    """A Windows checkout (``core.autocrlf``) holds the same files with CRLF line ends: its
+    results must be fresh on a site built from a Linux checkout."""
+    crlf = TREE["chapter3/pkg/ex1.py"].replace("\n", "\r\n")
+    assert _result_after_editing(tmp_path, "chapter3/pkg/ex1.py", crlf)
+    assert not _result_after_editing(tmp_path, "chapter3/pkg/ex1.py", crlf + "x = 1\r\n")

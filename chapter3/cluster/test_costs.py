@@ -9,6 +9,7 @@ import multiprocessing
 
 import pytest
 
+from book.report import start_methods
 from chapter3.cluster import overhead, scatter
 from chapter3.kit.cluster import cluster
 
@@ -21,7 +22,7 @@ def test_a_big_argument_and_a_tiny_task_cost_far_more_sent_to_a_cluster():
         shipped = scatter.main(c.address, megabytes=16, tasks=16)
         costs = {  # seconds per task; the pools under every start method
             method: overhead.main(c.address, tasks=200, ctx=multiprocessing.get_context(method))
-            for method in multiprocessing.get_all_start_methods()
+            for method in start_methods()
         }
     assert shipped["same_sums"]
     assert shipped["with_every_task"] > 1.5 * shipped["scattered"]  # 2.4-4.1 times here

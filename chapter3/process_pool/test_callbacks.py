@@ -4,7 +4,6 @@ a slow or a failing one does to the pool."""
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import sys
 import threading
@@ -12,6 +11,7 @@ import threading
 import pytest
 
 from book.cpu_slot import slot
+from book.report import start_methods
 from chapter3.kit.listing import observe, watching
 from chapter3.process_pool import callback_order, callbacks, failing_callback, slow_callback
 
@@ -23,7 +23,7 @@ def said(tl, lane=MAIN) -> list[float]:
     return [e.t for e in tl.of("print", lane=lane)]
 
 
-@pytest.fixture(scope="module", params=multiprocessing.get_all_start_methods())
+@pytest.fixture(scope="module", params=start_methods())
 def calls(request):
     """One run of the three kinds of callback per start method."""
     with slot():

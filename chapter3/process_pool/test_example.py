@@ -4,7 +4,6 @@ output's orders hold on every run, and what ``join()`` is for."""
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import re
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from book.cpu_slot import slot
+from book.report import start_methods
 from chapter3.kit.listing import observe, watching
 from chapter3.process_pool import ex3_10_async_pool, without_join
 
@@ -38,7 +38,7 @@ def callback(tl, value):
     return event
 
 
-@pytest.fixture(scope="module", params=multiprocessing.get_all_start_methods())
+@pytest.fixture(scope="module", params=start_methods())
 def example(request):
     """Example 3-10 as the chapter runs it (``Pool(4)``), once per start method."""
     with slot():

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import math
-import multiprocessing
 from collections import Counter
 
 import pytest
 
 from book.cpu_slot import slot
+from book.report import start_methods
 from chapter3.kit.events import high_water_of
 from chapter3.kit.listing import asleep, watching
 from chapter3.process_sync import ex3_09_as_printed, ex3_09_buns
@@ -38,7 +38,7 @@ def fill(tl, t: float) -> int:
 
 @pytest.fixture(
     scope="module",
-    params=[(m, size) for m in multiprocessing.get_all_start_methods() for size in (2, 10)],
+    params=[(m, size) for m in start_methods() for size in (2, 10)],
     ids=lambda p: f"{p[0]}-conveyor-{p[1]}",
 )
 def buns(request):
