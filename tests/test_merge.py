@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, made_once, rendered_claims
-from test_site import html_of
+from test_site import html_of, outside_loads
 
 from book import merge, report
 from book.cpu_slot import slot
@@ -150,6 +150,11 @@ def test_the_ledger_says_where_and_when_each_badge_was_earned(merged_site, repor
     verdicts = ("verified", "verified", "unverified")
     for label, status in zip(labels.values(), verdicts, strict=True):
         assert f'data-env="{label}" data-env-status="{status}"' in shown
+
+
+def test_the_merged_site_loads_nothing_from_outside(merged_site):
+    outside = outside_loads(merged_site)
+    assert not outside, outside[:20]
 
 
 def test_merge_keeps_the_newer_of_two_runs_in_one_environment(reports, tmp_path):
