@@ -140,13 +140,19 @@ def short_labels(labels: list[str]) -> dict[str, str]:
     }
 
 
+def in_words(label: str, lang: str) -> str:
+    """An environment's label as a page in ``lang`` shows it."""
+    return label.replace("free-threaded", "自由线程") if lang == "zh" else label
+
+
 def verdict_chips(st: Status, lang: str) -> str:
     """The claim's status in each environment, one chip each."""
     short = short_labels([v.where for v in st.verdicts])
     return "".join(
         f'<span class="claim-verdict claim-verdict--{v.status}" data-env="{escape(v.where)}" '
-        f'data-env-status="{v.status}" title="{escape(v.where)}: {WORDS[lang][v.status]}">'
-        f"{ICONS[v.status]} {escape(short[v.where])}</span>"
+        f'data-env-status="{v.status}" title="{escape(in_words(v.where, lang))}: '
+        f'{WORDS[lang][v.status]}">{ICONS[v.status]} '
+        f"{escape(in_words(short[v.where], lang))}</span>"
         for v in st.verdicts
     )
 
@@ -155,8 +161,8 @@ def finding(st: Status, lang: str) -> str:
     """Where the claim holds and where it does not, when both happen: a platform
     difference the page must state."""
     w = WORDS[lang]
-    holds = [v.where for v in st.verdicts if v.status in ("verified", "corrected")]
-    fails = [v.where for v in st.verdicts if v.status == "failed"]
+    holds = [in_words(v.where, lang) for v in st.verdicts if v.status in ("verified", "corrected")]
+    fails = [in_words(v.where, lang) for v in st.verdicts if v.status == "failed"]
     if not (holds and fails):
         return ""
     sep = "；" if lang == "zh" else "; "
@@ -175,7 +181,7 @@ def claim_block(claim: PageClaim, st: Status, lang: str, repo_url: str) -> str:
     short = short_labels([v.where for v in st.verdicts])
 
     def where(label: str) -> str:
-        return f"<td>{escape(short.get(label, label))}</td>" if several else ""
+        return f"<td>{escape(in_words(short.get(label, label), lang))}</td>" if several else ""
 
     rows = []
     for r in st.results:
@@ -344,7 +350,10 @@ def ledger(
     if environments:
         out.append(f'\n<p class="ledger-earned">{w["earned"]}</p>\n\n')
         out.append(f"| {w['environment']} | {w['last_run']} | {w['results']} |\n|---|---|---|\n")
-        out += [f"| {e['label']} | {e['time']} | {e['results']} |\n" for e in environments]
+        out += [
+            f"| {in_words(e['label'], lang)} | {e['time']} | {e['results']} |\n"
+            for e in environments
+        ]
     for section in dict.fromkeys(c.section for c in mine):
         out.append(f"\n## {titles.get(section, section)}\n\n")
         out.append(

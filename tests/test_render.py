@@ -278,3 +278,13 @@ def test_the_ledger_says_where_and_when_the_badges_were_earned(lang):
         (row,) = [r for r in ledger.splitlines() if f"#claim-{claim_id})" in r]
         assert f'data-env="{HERE}" data-env-status="{st.status}"' in row
         assert f'data-env="{ONE_CPU}" data-env-status="skipped"' in row
+
+
+def test_a_chinese_page_names_a_free_threaded_build_in_chinese():
+    free = WINDOWS.replace("GIL", "free-threaded")
+    st = _where("verified", [], verdicts=[(HERE, "verified"), (free, "verified")])
+    zh = render.claim_block(_claim("c-ok", "zh"), st, "zh", REPO)
+    en = render.claim_block(_claim("c-ok", "en"), st, "en", REPO)
+    assert "自由线程" in zh and "free-threaded" not in zh.replace(f'data-env="{free}"', "")
+    assert "free-threaded" in en.replace(f'data-env="{free}"', "")
+    assert rendered_claims(zh)["c-ok"]["verdicts"] == rendered_claims(en)["c-ok"]["verdicts"]
