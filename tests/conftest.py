@@ -24,7 +24,7 @@ try:
 except ImportError:  # Windows: each xdist worker builds its own site
     fcntl = None
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "merged_site"]  # merged_site: its fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 #: every inner run loads the book's plugin, in a fixed order, with no cache

@@ -7,6 +7,7 @@ go to ``.book/screenshots/`` (artefacts of the run, not committed)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
+from merged_site import QUICK, TIMED
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium")
@@ -63,10 +65,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(built_site: Path):
-    """The built site, served on 127.0.0.1 for as long as the module's tests run."""
-    handler = functools.partial(_Quiet, directory=str(built_site))
+@contextlib.contextmanager
+def _served(folder: Path):
+    """``folder`` served on 127.0.0.1 while the block runs; its address."""
+    handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -76,6 +78,20 @@ def site(built_site: Path):
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Path):
+    """The built site, served for as long as the module's tests run."""
+    with _served(built_site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def merged(merged_site: Path):
+    """The site built from the reports of three environments (tests/merged_site.py)."""
+    with _served(merged_site) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +260,30 @@ def test_at_a_phones_width_only_code_scrolls_sideways_and_figures_stay_legible(b
             assert all(w <= 375 and h >= 7 for w, h in plots), f"{section}: plots {plots}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SHOTS / f"phone-{lang}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_a_phones_width_a_claim_shows_its_verdict_in_every_environment(browser, merged, lang):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
+    try:
+        tab = context.new_page()
+        for section, claim in (("process-creation", QUICK[0]), ("concepts", TIMED[0])):
+            tab.goto(url(merged, lang, section))
+            assert tab.evaluate("() => document.documentElement.scrollWidth") <= 375, section
+            chips = tab.locator(f"#claim-{claim} .claim-verdict")
+            assert chips.count() == 3, f"{section}: one chip per environment"
+            for i in range(3):
+                box = chips.nth(i).bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, (section, box)
+            chips.first.scroll_into_view_if_needed()
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=str(SHOTS / f"merged-{section}-{lang}.png"))
+        tab.goto(url(merged, lang, "ledger"))
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= 375, "ledger"
+        row = tab.locator(f'tr:has(a[href$="#claim-{QUICK[0]}"])')
+        assert row.locator(".claim-verdict").count() == 3
     finally:
         context.close()
 
