@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from book.report import SCHEMA, add_run, empty, label
+from book.report import SCHEMA, add_run, empty, label, newest_run
 
 
 def read(path: Path) -> list[dict]:
@@ -61,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     for r in data["environments"]:
-        times = sorted(env.get("time", "?") for env in r["runs"].values())
-        print(f"{label(next(iter(r['runs'].values())))}: {len(r['tests'])} results, {times[-1]}")
+        newest = newest_run(r)
+        print(f"{label(newest)}: {len(r['tests'])} results, {newest.get('time', '?')}")
     return 0
 
 

@@ -175,11 +175,12 @@ def built_site(tmp_path_factory, site_report) -> Path:
         return Path(os.environ["BOOK_SITE"])
     with made_once(tmp_path_factory, "site") as out:
         if not (out / "index.html").exists():
-            _build(out, site_report)
+            build_site(out, site_report)
         return out
 
 
-def _build(out: Path, site_report: Path) -> None:
+def build_site(out: Path, site_report: Path) -> None:
+    """The site, built strictly into ``out`` from the report ``site_report`` as it is."""
     env = {
         **os.environ,
         "BOOK_VERIFY": "0",

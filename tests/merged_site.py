@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, made_once
+from conftest import ROOT, build_site, made_once
 
 from book import report
 from book.cpu_slot import slot
@@ -89,12 +89,5 @@ def merged_site(tmp_path_factory, reports, built_site) -> Path:
     its build has captured the example runs this one shows.)"""
     with made_once(tmp_path_factory, "merged-site") as site:
         if not (site / "index.html").exists():
-            env = {**os.environ, "BOOK_REPORT": str(reports / "merged.json")}
-            with slot():
-                done = subprocess.run(
-                    [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                    cwd=ROOT, env={**env, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True,
-                    text=True, timeout=900, check=False,
-                )  # fmt: skip
-            assert done.returncode == 0, done.stderr[-5000:]
+            build_site(site, reports / "merged.json")
         return site
